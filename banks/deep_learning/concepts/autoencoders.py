@@ -1,0 +1,50 @@
+"""Autoencoders: which statement is true (or false)? A pool of statements."""
+
+from generator.answers import Option, single_choice
+from generator.question import Question
+
+TRUE = (
+    r"An undercomplete autoencoder can be used for dimensionality reduction.",
+    r"A denoising autoencoder is trained to reconstruct the clean input from a corrupted copy.",
+    r"An autoencoder with linear encoder and decoder and squared-error loss spans the same subspace as PCA.",
+    r"Autoencoders are trained without labels: the input itself is the target.",
+    r"A masked autoencoder learns by reconstructing image patches that were hidden from the encoder.",
+)
+#: (false statement, why it is false): the reason is shown in the key.
+FALSE = (
+    (r"An autoencoder needs class labels to be trained.",
+     r"the reconstruction target is the input itself, so no labels are needed."),
+    (r"Adding more code (bottleneck) units always increases the compression.",
+     r"a wider code keeps more numbers per input, so it compresses less."),
+    (r"An autoencoder's loss compares the code with the input.",
+     r"the loss compares the decoder's reconstruction with the input."),
+    (r"An overcomplete autoencoder without regularisation cannot learn the identity map.",
+     r"with more code units than inputs, copying the input through is easy; that is why it needs regularisation."),
+    (r"The decoder of a plain autoencoder defines a prior from which new samples can be drawn.",
+     r"a plain autoencoder imposes no distribution on the code; a VAE does."),
+)
+
+
+class AutoencoderStatements(Question):
+    id = "dl/concepts/autoencoder-statements"
+    title = "Autoencoders: true and false statements"
+    topic = "generative"
+    tags = ("autoencoder", "concepts")
+    difficulty = "beginner"
+    source = "seed paper 000 (Quiz-3, Q1-Q2)"
+    stem = r"Which of the following statements about autoencoders is <% if polarity %>TRUE<% else %>FALSE<% endif %>?"
+    solution = r"""
+<% for o in answer.options %>
+(<<loop.index0|letter>>) <<o.text_tex>> \textit{<% if o.rationale %>False: <<o.rationale>><% else %>True.<% endif %>}\par
+<% endfor %>
+"""
+
+    def draw(self, rng):
+        return {"polarity": bool(rng.integers(0, 2))}
+
+    def solve(self, p):
+        true = [Option(s) for s in TRUE]
+        false = [Option(s, rationale=why) for s, why in FALSE]
+        if p["polarity"]:
+            return single_choice(true, false, sample_wrong=True)
+        return single_choice(false, true, sample_wrong=True)
