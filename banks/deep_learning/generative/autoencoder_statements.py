@@ -26,7 +26,7 @@ FALSE = (
 
 
 class AutoencoderStatements(Question):
-    id = "dl/concepts/autoencoder-statements"
+    id = "dl/generative/autoencoder-statements"
     title = "Autoencoders: true and false statements"
     topic = "generative"
     tags = ("autoencoder", "concepts")

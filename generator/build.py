@@ -1,0 +1,165 @@
+"""The core: ``build(spec, roster, bank) -> BuildResult``, a pure function.
+
+It reads nothing but what it is given, writes nothing, and uses no global
+random state: every question pick and every variant comes from an rng whose
+seed is derived from (exam seed, student id, question id, occurrence). So
+the same spec, roster and bank give the same result, and reordering the
+spec's questions does not change any student's numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .bank import Bank
+from .errors import SpecError, TemplateError
+from .question import Question
+from .roster import Roster, Student
+from .seeding import derive_seed
+from .spec import LoadedSpec, PickRule, QuestionRef, check_against_bank
+from .variant import Variant, make_variant
+
+#: At most this many failing variants are listed in one error.
+MAX_REPORTED_FAILURES = 20
+
+
+@dataclass(frozen=True)
+class Item:
+    """One numbered question on one paper, with its marks and its variant."""
+
+    number: int
+    points: float
+    negative_marking: float
+    variant: Variant
+
+
+@dataclass(frozen=True)
+class PaperSection:
+    """A section of one paper: title, instructions and its items in order."""
+
+    title: str
+    instructions: str
+    negative_marking: float
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One student's exam. ``paper_id`` is a short content hash printed on every page."""
+
+    student: Student
+    paper_id: str
+    sections: tuple[PaperSection, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for s in self.sections for i in s.items)
+
+    @property
+    def total_points(self) -> float:
+        return sum(i.points for i in self.items)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Everything a writer needs: the validated spec, bank, roster and the papers in roster order."""
+
+    spec: LoadedSpec
+    bank: Bank
+    roster: Roster
+    papers: tuple[Paper, ...]
+
+
+def _pick(rule: PickRule, bank: Bank, seed: int, student_id: str, where: tuple[int, int],
+          excluded: set[str]) -> list[Question]:
+    candidates = [q for q in bank.select(rule.topic, rule.tags, rule.difficulty) if q.id not in excluded]
+    if len(candidates) < rule.pick:
+        raise SpecError(f"section {where[0] + 1}, entry {where[1] + 1}: pick {rule.pick} finds only "
+                        f"{len(candidates)} questions not already on the paper")
+    who = student_id if rule.per_student else "*"
+    rng = np.random.default_rng(derive_seed(seed, "pick", who, *where))
+    chosen = rng.choice(len(candidates), size=rule.pick, replace=False)
+    return [candidates[i] for i in sorted(chosen)]
+
+
+def plan_questions(loaded: LoadedSpec, bank: Bank, student_id: str) -> list[list[tuple[Question, float]]]:
+    """The questions (with points) of each section for one student, before variants are drawn."""
+    spec = loaded.spec
+    explicit = {r.id for s in spec.sections for r in s.questions if isinstance(r, QuestionRef)}
+    used: set[str] = set()
+    plan = []
+    for si, section in enumerate(spec.sections):
+        chosen: list[tuple[Question, float]] = []
+        for qi, ref in enumerate(section.questions):
+            if isinstance(ref, QuestionRef):
+                qs = [bank.questions[ref.id]]
+            else:
+                qs = _pick(ref, bank, spec.seed, student_id, (si, qi), explicit | used)
+            points = ref.points or section.points
+            chosen += [(q, points) for q in qs]
+            used |= {q.id for q in qs}
+        plan.append(chosen)
+    return plan
+
+
+def paper_id(seed: int, student_id: str, variants: list[Variant]) -> str:
+    """``P-`` and 8 hex digits of SHA-256 over the exam seed, student and variant seeds."""
+    text = "\x1f".join([str(seed), student_id] + [f"{v.question_id}:{v.seed}:{v.attempt}" for v in variants])
+    return "P-" + hashlib.sha256(text.encode()).hexdigest()[:8].upper()
+
+
+def build_paper(loaded: LoadedSpec, bank: Bank, student: Student) -> Paper:
+    """One student's paper: pick questions, draw and verify every variant."""
+    spec = loaded.spec
+    occurrences: Counter[str] = Counter()
+    sections = []
+    number = 0
+    variants: list[Variant] = []
+    for section, chosen in zip(spec.sections, plan_questions(loaded, bank, student.student_id)):
+        items = []
+        for question, points in chosen:
+            number += 1
+            k = occurrences[question.id]
+            occurrences[question.id] += 1
+            variant = make_variant(question, derive_seed(spec.seed, student.student_id, question.id, k))
+            variants.append(variant)
+            items.append(Item(number, points, section.negative_marking, variant))
+        sections.append(PaperSection(section.title, section.instructions, section.negative_marking,
+                                     tuple(items)))
+    return Paper(student, paper_id(spec.seed, student.student_id, variants), tuple(sections))
+
+
+def build(loaded: LoadedSpec, roster: Roster, bank: Bank,
+          progress: Callable[[int], None] | None = None) -> BuildResult:
+    """Build every student's paper.
+
+    ``progress(n)`` is called after each paper with the number done.
+    Raises :class:`SpecError` when the spec does not fit the bank (unknown id,
+    too few questions for a pick, ``max_marks`` that disagrees with the
+    points) and :class:`TemplateError` listing every variant that failed its
+    verification or contract, each with its question id and seed.
+    """
+    check_against_bank(loaded, bank)
+    papers: list[Paper] = []
+    failures: list[str] = []
+    for student in roster.students:
+        try:
+            papers.append(build_paper(loaded, bank, student))
+        except TemplateError as e:
+            failures.append(f"paper of {student.student_id}: {e.message}")
+            if len(failures) >= MAX_REPORTED_FAILURES:
+                break
+        if progress:
+            progress(len(papers) + len(failures))
+    if failures:
+        raise TemplateError("variants failed; nothing was written:\n  " + "\n  ".join(failures))
+    max_marks = loaded.spec.header.max_marks
+    if max_marks is not None and papers and abs(papers[0].total_points - max_marks) > 1e-9:
+        raise SpecError(f"In {loaded.path}, field 'header.max_marks': {max_marks:g} disagrees with the "
+                        f"questions' points, which add up to {papers[0].total_points:g}")
+    return BuildResult(loaded, bank, roster, tuple(papers))

@@ -1,0 +1,208 @@
+"""The ``variantex`` command: a thin layer that parses options, calls the library, prints.
+
+Commands: ``build`` (papers, keys, CSV key, manifest), ``list`` (the bank's
+questions), ``preview`` (one question over a few seeds), ``check`` (stress
+test of templates), ``solve`` (one variant, optionally with params set).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from .answers import answer_type_name
+from .bank import BUILTIN_BANK, Bank, load_bank
+from .build import Item, Paper, PaperSection, build
+from .check import check_bank
+from .errors import ParamError, VariantexError
+from .roster import Student, anonymous_roster, load_roster
+from .spec import Header, load_spec
+from .variant import make_variant
+from .writers import default_writers
+from .output import write_build
+
+bank_option = click.option("--bank", "bank_path", type=click.Path(file_okay=False, path_type=Path),
+                           default=None, help="Question bank folder (default: the built-in Deep Learning bank).")
+
+
+def _bank(path: Path | None) -> Bank:
+    return load_bank(path or BUILTIN_BANK)
+
+
+def _question(bank: Bank, qid: str):
+    if qid not in bank.questions:
+        import difflib
+        close = difflib.get_close_matches(qid, list(bank.questions), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `variantex list` shows the ids"
+        raise VariantexError(f"no question '{qid}' in bank {bank.root}{hint}")
+    return bank.questions[qid]
+
+
+@click.group()
+@click.version_option(package_name="variantex")
+def main() -> None:
+    """Build a different exam paper for every student from seeded question templates."""
+
+
+@main.command("build")
+@click.argument("spec_path", metavar="SPEC", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV with columns student_id,name: one paper per student.")
+@click.option("--n", "count", type=int, help="Build N anonymous papers instead of a roster.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: output/<spec name>). Replaced only when the build succeeds.")
+@bank_option
+@click.option("--no-pdf", is_flag=True, help="Write the CSV key and manifest only (no LaTeX needed).")
+def build_command(spec_path: Path, roster: Path | None, count: int | None, out: Path | None,
+                  bank_path: Path | None, no_pdf: bool) -> None:
+    """Build every student's paper and key from the exam SPEC (YAML)."""
+    if (roster is None) == (count is None):
+        raise click.UsageError("give either --roster FILE or --n NUMBER")
+    started = time.perf_counter()
+    loaded = load_spec(spec_path)
+    students = load_roster(roster) if roster else anonymous_roster(count)
+    bank = load_bank(bank_path or (Path(loaded.bank_path) if loaded.bank_path else BUILTIN_BANK))
+    out = out or Path("output") / spec_path.stem
+    with click.progressbar(length=len(students.students), label="Drawing and verifying variants",
+                           file=click.get_text_stream("stderr")) as bar:
+        done = [0]
+
+        def progress(n: int) -> None:
+            bar.update(n - done[0])
+            done[0] = n
+
+        result = build(loaded, students, bank, progress)
+    if not no_pdf:
+        click.echo(f"Typesetting {len(result.papers)} papers and keys...", err=True)
+    write_build(result, out, default_writers(pdf=not no_pdf))
+    click.echo(f"Built {len(result.papers)} papers in {time.perf_counter() - started:.1f} s -> {out}")
+
+
+@main.command("list")
+@bank_option
+@click.option("--topic", help="Only this topic.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_command(bank_path: Path | None, topic: str | None, as_json: bool) -> None:
+    """List the bank's questions with topic, difficulty and answer type."""
+    bank = _bank(bank_path)
+    rows = []
+    for q in bank.select(topic):
+        rows.append({"id": q.id, "topic": q.topic, "difficulty": q.difficulty,
+                     "type": answer_type_name(make_variant(q, 0).answer), "title": q.title})
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    width = max((len(r["id"]) for r in rows), default=2)
+    for r in rows:
+        click.echo(f"{r['id']:<{width}}  {r['topic']:<12} {r['difficulty']:<12} {r['type']:<15} {r['title']}")
+    click.echo(f"{len(rows)} questions in {bank.root}")
+
+
+def _parse_sets(sets: tuple[str, ...]) -> dict:
+    overrides = {}
+    for s in sets:
+        name, sep, value = s.partition("=")
+        if not sep or not name.strip():
+            raise ParamError(f"--set {s!r}: expected name=value, e.g. --set stride=2")
+        try:
+            overrides[name.strip()] = json.loads(value)
+        except json.JSONDecodeError as e:
+            raise ParamError(f"--set {s!r}: the value must be JSON (a number, true/false, \"text\" or "
+                             f"[[1,2],[3,4]]): {e.msg}") from None
+    return overrides
+
+
+@main.command("solve")
+@click.argument("qid", metavar="ID")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Variant seed.")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Set a param (value as JSON).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"id", "seed", "params", "answer"} as JSON.')
+@bank_option
+def solve_command(qid: str, seed: int, sets: tuple[str, ...], as_json: bool, bank_path: Path | None) -> None:
+    """Solve question ID for one seed, optionally with params set by --set."""
+    variant = make_variant(_question(_bank(bank_path), qid), seed, _parse_sets(sets) or None)
+    if as_json:
+        click.echo(json.dumps({"id": variant.question_id, "seed": variant.seed, "params": dict(variant.params),
+                               "answer": variant.answer.to_json()}, indent=1))
+        return
+    click.echo(f"{variant.question_id} (seed {variant.seed})")
+    click.echo(f"params: {json.dumps(dict(variant.params))}")
+    click.echo(f"answer: {variant.answer.key_text()}")
+
+
+@main.command("preview")
+@click.argument("qid", metavar="ID")
+@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True, help="How many seeds.")
+@click.option("--first-seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Typeset the variants, with answers and solutions, into this PDF.")
+@bank_option
+def preview_command(qid: str, seeds: int, first_seed: int, pdf_path: Path | None, bank_path: Path | None) -> None:
+    """Show question ID over a few seeds: text, answer and solution."""
+    question = _question(_bank(bank_path), qid)
+    variants = [make_variant(question, s) for s in range(first_seed, first_seed + seeds)]
+    if pdf_path is None:
+        for v in variants:
+            click.echo(f"=== {v.question_id}, seed {v.seed}, params {json.dumps(dict(v.params))}")
+            click.echo(v.stem_tex)
+            click.echo(f"--- answer: {v.answer.key_text()}")
+            click.echo(v.solution_tex + "\n")
+        return
+    from .latex import compile_tex, render_batch
+    items = tuple(Item(i + 1, question.points, 0.0, v) for i, v in enumerate(variants))
+    paper = Paper(Student("preview", ""), "PREVIEW", (PaperSection(question.title, "", 0.0, items),))
+    header = Header(exam_title=f"Preview: {question.id}", course_code="", instructions=(
+        f"Seeds {first_seed} to {first_seed + seeds - 1}.",))
+    with tempfile.TemporaryDirectory() as tmp:
+        tex = Path(tmp) / "preview.tex"
+        tex.write_text(render_batch([paper], header, key=True), encoding="utf-8")
+        pdf = compile_tex(tex)
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, pdf_path)
+    click.echo(f"Wrote {pdf_path}")
+
+
+@main.command("check")
+@click.argument("bank_dir", metavar="BANK", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seeds", type=click.IntRange(min=1), default=100, show_default=True, help="Seeds per template.")
+@click.option("--only", multiple=True, metavar="ID", help="Check only these question ids.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_json: bool) -> None:
+    """Stress-test every template of BANK over many seeds (default: the built-in bank).
+
+    Every variant's answer is verified; failures are listed with the seed that
+    reproduces them (variantex solve ID --seed SEED). Exits 1 if any fails.
+    """
+    bank = _bank(bank_dir)
+    reports = check_bank(bank, seeds, only)
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in reports], indent=1))
+    else:
+        for r in reports:
+            status = "ok  " if r.ok else "FAIL"
+            spread = ""
+            if r.numeric_range:
+                lo, med, hi = r.numeric_range
+                spread = f" range {lo:g}..{hi:g} (median {med:g})"
+            pos = ""
+            if r.positions:
+                pos = " positions " + " ".join(f"{k}:{v}" for k, v in r.positions.items())
+            click.echo(f"{status} {r.question_id}: {r.distinct_answers} distinct answers{spread}{pos}"
+                       f"{f', {r.redraws} redraws' if r.redraws else ''} [{r.seconds:.2f} s]")
+            for f in r.failures:
+                click.echo(f"     {f}")
+            if r.failure_count > len(r.failures):
+                click.echo(f"     ... {r.failure_count - len(r.failures)} more failing seeds")
+        bad = sum(not r.ok for r in reports)
+        click.echo(f"{len(reports) - bad} of {len(reports)} templates passed over {seeds} seeds each")
+    if any(not r.ok for r in reports):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

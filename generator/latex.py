@@ -1,0 +1,161 @@
+"""Typesetting: batches of papers into one LaTeX document, pdflatex, and splitting.
+
+One pdflatex process typesets a whole batch of papers (hundreds of pages in
+about the time of a few separate runs); the batch PDF is then split per
+student with pypdf, using page numbers that the document itself records in
+its ``.aux`` file (``\\vxpages{paper}{start|end}{pages shipped before}``).
+
+pdflatex runs without shell escape, with paranoid file access
+(``openin_any=p``, ``openout_any=p``), in batch mode, and with a fixed date
+(``SOURCE_DATE_EPOCH``) and no trailer id, so the same source gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from pypdf import PdfReader, PdfWriter
+
+from .build import Paper
+from .errors import LatexError
+from .render_tex import TexAnswerRenderer
+from .spec import Header
+from .texenv import make_environment
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PDFLATEX_TIMEOUT_S = 600
+
+# CJKutf8's fonts carry a /ToUnicode entry twice; pypdf warns on every read. Harmless.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+_ENV = make_environment(TEMPLATES)
+_RENDERER = TexAnswerRenderer()
+
+
+def render_batch(papers: Sequence[Paper], header: Header, key: bool, first_index: int = 1) -> str:
+    """The LaTeX source of a batch of papers (``key=True``: answer keys with solutions)."""
+    return _ENV.get_template("exam.tex.j2").render(
+        papers=papers, header=header, key=key, first_index=first_index,
+        space=_RENDERER.space, answer_key=_RENDERER.key)
+
+
+def pdflatex_path() -> str:
+    """The pdflatex executable; raises :class:`LatexError` with the install command if missing."""
+    exe = shutil.which("pdflatex")
+    if not exe:
+        raise LatexError("pdflatex not found. Install TeX Live: `make setup` does it, or run "
+                         "apt-get install texlive-latex-base texlive-latex-recommended texlive-fonts-recommended "
+                         "lmodern latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp")
+    return exe
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(openin_any="p", openout_any="p", shell_escape="f", SOURCE_DATE_EPOCH="0",
+               FORCE_SOURCE_DATE="1", max_print_line="1000")
+    return env
+
+
+def _locate(source_lines: list[str], line: int) -> str:
+    """Which paper and question a line of a batch source belongs to."""
+    paper = question = None
+    for text in reversed(source_lines[:line]):
+        if question is None and text.startswith("%% vx-question: "):
+            question = text.removeprefix("%% vx-question: ").strip()
+        if text.startswith("%% vx-paper: "):
+            paper = text.removeprefix("%% vx-paper: ").strip()
+            break
+    where = f"paper of {paper}" if paper else "the preamble"
+    return where + (f", question {question}" if question else "")
+
+
+def _error_from_log(tex: Path) -> LatexError:
+    log = tex.with_suffix(".log")
+    text = log.read_text(errors="replace") if log.exists() else ""
+    match = re.search(r"^! (.*?)$(.*?)^l\.(\d+) (.*?)$", text, re.M | re.S)
+    if not match:
+        tail = "\n".join(text.splitlines()[-15:])
+        return LatexError(f"pdflatex failed on {tex}; end of {log.name}:\n{tail}")
+    message, _, line, context = match.groups()
+    where = _locate(tex.read_text().splitlines(), int(line))
+    return LatexError(f"LaTeX error in {where}: {message.strip()}\n  at {tex}, line {line}: {context.strip()}")
+
+
+def compile_tex(tex: Path) -> Path:
+    """Run pdflatex on ``tex`` (twice: page references need a second pass) and return the PDF.
+
+    The first pass is a draft (no PDF). Raises :class:`LatexError` naming the
+    paper, question and source line of the first error.
+    """
+    exe = pdflatex_path()
+    for draft in (True, False):
+        cmd = [exe, "-interaction=batchmode", "-halt-on-error", "-no-shell-escape"]
+        if draft:
+            cmd.append("-draftmode")
+        cmd.append(tex.name)
+        try:
+            proc = subprocess.run(cmd, cwd=tex.parent, env=_environment(), stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  timeout=PDFLATEX_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise LatexError(f"pdflatex took longer than {PDFLATEX_TIMEOUT_S} s on {tex}") from None
+        if proc.returncode != 0:
+            raise _error_from_log(tex)
+    return tex.with_suffix(".pdf")
+
+
+@dataclass(frozen=True)
+class PageRange:
+    """0-based, inclusive page indices of one paper in a batch PDF (padding page excluded)."""
+
+    start: int
+    end: int
+
+
+def page_ranges(aux: Path) -> dict[int, PageRange]:
+    """Read the papers' page ranges that the batch document wrote to its ``.aux`` file.
+
+    ``\\vxpages{i}{start|end}{n}`` records n, the number of pages shipped
+    before the page that holds the mark, which is the 0-based index of
+    that page.
+    """
+    marks: dict[int, dict[str, int]] = {}
+    for kind_index, kind, n in re.findall(r"\\vxpages\{(\d+)\}\{(start|end)\}\{(\d+)\}", aux.read_text()):
+        marks.setdefault(int(kind_index), {})[kind] = int(n)
+    return {i: PageRange(m["start"], m["end"]) for i, m in marks.items()}
+
+
+def write_pdf(writer: PdfWriter, path: Path) -> None:
+    """Write ``writer`` to ``path`` with fixed metadata (no dates, no random ids)."""
+    writer.add_metadata({"/Producer": "variantex"})
+    with open(path, "wb") as fh:
+        writer.write(fh)
+
+
+def split_pdf(pdf: Path, ranges: dict[int, PageRange], names: dict[int, Path]) -> None:
+    """Write each paper's pages of the batch ``pdf`` to its own file ``names[i]``."""
+    reader = PdfReader(pdf)
+    for i, path in names.items():
+        r = ranges.get(i)
+        if r is None:
+            raise LatexError(f"{pdf}: no page range recorded for paper {i} ({path.stem})")
+        writer = PdfWriter()
+        for page in range(r.start, r.end + 1):
+            writer.add_page(reader.pages[page])
+        write_pdf(writer, path)
+
+
+def concatenate(pdfs: Sequence[Path], out: Path) -> None:
+    """Concatenate batch PDFs (each paper already starts on an odd page) into one print file."""
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(pdf))
+    write_pdf(writer, out)

@@ -1,0 +1,35 @@
+"""Writers: each turns the same ``BuildResult`` into one output format.
+
+A writer is configured once and has one method, ``write(result, out)``,
+that writes its files below the folder ``out`` and returns their paths.
+Writers never change the ``BuildResult`` and never draw random numbers.
+``output.write_build`` runs them into a staging folder and swaps it in
+only when all have succeeded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from ..build import BuildResult
+
+
+class Writer(Protocol):
+    """One output format over a :class:`build.BuildResult`."""
+
+    def write(self, result: BuildResult, out: Path) -> list[Path]:
+        """Write below ``out`` and return the paths written."""
+        ...
+
+
+def default_writers(pdf: bool = True) -> list[Writer]:
+    """The writers of ``variantex build``: CSV key, manifest and (unless ``pdf`` is false) PDFs."""
+    from .csv_key import AnswerKeyCsvWriter
+    from .manifest import ManifestWriter
+    from .pdf import PdfPapersWriter
+
+    writers: list[Writer] = [AnswerKeyCsvWriter(), ManifestWriter()]
+    if pdf:
+        writers.append(PdfPapersWriter())
+    return writers

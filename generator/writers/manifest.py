@@ -1,0 +1,83 @@
+"""``manifest.json``: the record of a build, enough to regrade and to rebuild any paper."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..answers import answer_type_name
+from ..build import BuildResult
+from ..latex import TEMPLATES
+
+MANIFEST_VERSION = 1
+_PACKAGES = ("numpy", "sympy", "jinja2", "pypdf", "pylatex", "pydantic")
+
+
+def _templates_sha256() -> str:
+    h = hashlib.sha256()
+    for f in sorted(TEMPLATES.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(TEMPLATES).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def manifest_data(result: BuildResult) -> dict[str, Any]:
+    """The manifest as JSON-ready data (no timestamps: same build, same bytes).
+
+    Holds the versions of variantex, Python and the libraries that compute
+    and render; hashes of the spec, bank (and each question file), templates
+    and roster; the spec itself; and for every paper every variant's seed,
+    params, answer (``Answer.to_json``), points and negative marking.
+    """
+    spec = result.spec
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "variantex_version": __version__,
+        "python_version": platform.python_version(),
+        "packages": {p: metadata.version(p) for p in _PACKAGES},
+        "seed": spec.spec.seed,
+        "spec": {"path": spec.path, "sha256": spec.sha256, "content": spec.spec.model_dump(mode="json")},
+        "bank": {"path": str(result.bank.root), "sha256": result.bank.sha256,
+                 "questions": {qid: result.bank.file_sha256(qid) for qid in sorted(
+                     {i.variant.question_id for p in result.papers for i in p.items})}},
+        "templates_sha256": _templates_sha256(),
+        "roster": {"source": result.roster.source, "sha256": result.roster.sha256,
+                   "students": len(result.roster.students)},
+        "papers": [{
+            "student_id": p.student.student_id,
+            "name": p.student.name,
+            "paper_id": p.paper_id,
+            "total_points": p.total_points,
+            "sections": [{"title": s.title, "negative_marking": s.negative_marking,
+                          "questions": [i.number for i in s.items]} for s in p.sections],
+            "questions": [{
+                "number": i.number,
+                "question_id": i.variant.question_id,
+                "seed": i.variant.seed,
+                "attempt": i.variant.attempt,
+                "points": i.points,
+                "negative_marking": i.negative_marking,
+                "answer_type": answer_type_name(i.variant.answer),
+                "params": dict(i.variant.params),
+                "answer": i.variant.answer.to_json(),
+                "key_text": i.variant.answer.key_text(),
+            } for i in p.items],
+        } for p in result.papers],
+    }
+
+
+class ManifestWriter:
+    """Write ``manifest.json`` (sorted keys, UTF-8, stable indentation)."""
+
+    filename = "manifest.json"
+
+    def write(self, result: BuildResult, out: Path) -> list[Path]:
+        path = out / self.filename
+        text = json.dumps(manifest_data(result), indent=1, sort_keys=True, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        return [path]

@@ -1,0 +1,74 @@
+"""PDF papers and keys: ``papers/``, ``keys/``, ``print/`` and the LaTeX sources in ``tex/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import BuildResult
+from ..latex import compile_tex, concatenate, page_ranges, render_batch, split_pdf
+
+KINDS = ("papers", "keys")
+
+
+@dataclass(frozen=True)
+class _Job:
+    kind: str
+    number: int
+    first_index: int
+    tex: Path
+
+
+class PdfPapersWriter:
+    """Typeset papers and keys in batches, split them per student, and join them for printing.
+
+    ``batch_size`` papers go into one pdflatex document; batches (papers and
+    keys alike) compile in parallel on ``workers`` processes (default: the
+    number of CPUs). Writes ``papers/<student_id>.pdf``,
+    ``keys/<student_id>.pdf``, ``print/papers.pdf`` and ``print/keys.pdf``
+    (each paper starting on an odd page, for duplex printing) and the
+    sources ``tex/<kind>-NNN.tex``. pdflatex's auxiliary files are removed.
+    Raises :class:`errors.LatexError` naming the paper, question and line; the
+    failing sources stay in ``_latex/`` of the output folder being built.
+    """
+
+    def __init__(self, batch_size: int = 100, workers: int | None = None) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        self.batch_size = batch_size
+        self.workers = workers or os.cpu_count() or 1
+
+    def write(self, result: BuildResult, out: Path) -> list[Path]:
+        papers = result.papers
+        work = out / "_latex"
+        for d in ("tex", "papers", "keys", "print"):
+            (out / d).mkdir(parents=True, exist_ok=True)
+        work.mkdir()
+        jobs: list[_Job] = []
+        for kind in KINDS:
+            for number, start in enumerate(range(0, len(papers), self.batch_size), 1):
+                tex = work / f"{kind}-{number:03d}.tex"
+                batch = papers[start:start + self.batch_size]
+                tex.write_text(render_batch(batch, result.spec.spec.header, kind == "keys", start + 1),
+                               encoding="utf-8")
+                jobs.append(_Job(kind, number, start + 1, tex))
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
+            pdfs = list(pool.map(lambda j: compile_tex(j.tex), jobs))
+        written: list[Path] = []
+        for kind in KINDS:
+            kind_jobs = [(j, pdf) for j, pdf in zip(jobs, pdfs) if j.kind == kind]
+            for job, pdf in kind_jobs:
+                ranges = page_ranges(job.tex.with_suffix(".aux"))
+                batch = papers[job.first_index - 1:job.first_index - 1 + self.batch_size]
+                names = {job.first_index + k: out / kind / f"{p.student.student_id}.pdf" for k, p in enumerate(batch)}
+                split_pdf(pdf, ranges, names)
+                written += names.values()
+                shutil.copyfile(job.tex, out / "tex" / job.tex.name)
+                written.append(out / "tex" / job.tex.name)
+            concatenate([pdf for _, pdf in kind_jobs], out / "print" / f"{kind}.pdf")
+            written.append(out / "print" / f"{kind}.pdf")
+        shutil.rmtree(work)
+        return written
