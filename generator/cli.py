@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -69,7 +70,7 @@ def build_command(spec_path: Path, roster: Path | None, count: int | None, out: 
     bank = load_bank(bank_path or (Path(loaded.bank_path) if loaded.bank_path else BUILTIN_BANK))
     out = out or Path("output") / spec_path.stem
     with click.progressbar(length=len(students.students), label="Drawing and verifying variants",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         done = [0]
 
         def progress(n: int) -> None:
