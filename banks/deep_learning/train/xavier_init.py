@@ -88,12 +88,14 @@ For a normal distribution the variance is \(s^2\), so
         ], tolerance=TOL, sample_wrong=True)
 
     def verify(self, p):
-        # Independent route: the variance of U(-1, 1) by exact polynomial integration, then scale the
-        # unit distribution until its variance matches the Glorot target 2/(n_in + n_out).
+        # Independent route: the variance of the unit distribution (U(-1, 1) by exact polynomial
+        # integration, N(0, 1) by quadrature), then scale it until its variance is 2/(n_in + n_out).
         fi, fo, dist = _check(p)
         target = 2 / (fi + fo)
         if dist == "normal":
-            return math.sqrt(target)  # N(0, s^2) has variance s^2 by definition
-        antiderivative = np.polynomial.Polynomial([0, 0, 0.5]).integ()  # x^2 * density 1/2
-        unit_var = antiderivative(1.0) - antiderivative(-1.0)
+            x = np.linspace(-14.0, 14.0, 28001)
+            unit_var = np.trapezoid(x ** 2 * np.exp(-x ** 2 / 2) / math.sqrt(2 * math.pi), x)
+        else:
+            antiderivative = np.polynomial.Polynomial([0, 0, 0.5]).integ()  # x^2 * density 1/2
+            unit_var = antiderivative(1.0) - antiderivative(-1.0)
         return math.sqrt(target / unit_var)
