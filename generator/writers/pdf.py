@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +16,23 @@ KINDS = ("papers", "keys")
 
 @dataclass(frozen=True)
 class _Job:
+    """One batch: its LaTeX source and where each of its papers goes (paper index -> PDF path)."""
+
     kind: str
-    number: int
-    first_index: int
     tex: Path
+    names: dict[int, Path]
+
+
+def _typeset(job: _Job) -> Path:
+    """Compile one batch and split it per student (runs in a worker process)."""
+    pdf = compile_tex(job.tex)
+    split_pdf(pdf, page_ranges(job.tex.with_suffix(".aux")), job.names)
+    return pdf
+
+
+def _concatenate(args: tuple[list[Path], Path]) -> Path:
+    concatenate(*args)
+    return args[1]
 
 
 class PdfPapersWriter:
@@ -44,7 +57,7 @@ class PdfPapersWriter:
     def write(self, result: BuildResult, out: Path) -> list[Path]:
         papers = result.papers
         work = out / "_latex"
-        for d in ("tex", "papers", "keys", "print"):
+        for d in ("tex", *KINDS, "print"):
             (out / d).mkdir(parents=True, exist_ok=True)
         work.mkdir()
         jobs: list[_Job] = []
@@ -54,21 +67,15 @@ class PdfPapersWriter:
                 batch = papers[start:start + self.batch_size]
                 tex.write_text(render_batch(batch, result.spec.spec.header, kind == "keys", start + 1),
                                encoding="utf-8")
-                jobs.append(_Job(kind, number, start + 1, tex))
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
-            pdfs = list(pool.map(lambda j: compile_tex(j.tex), jobs))
-        written: list[Path] = []
-        for kind in KINDS:
-            kind_jobs = [(j, pdf) for j, pdf in zip(jobs, pdfs) if j.kind == kind]
-            for job, pdf in kind_jobs:
-                ranges = page_ranges(job.tex.with_suffix(".aux"))
-                batch = papers[job.first_index - 1:job.first_index - 1 + self.batch_size]
-                names = {job.first_index + k: out / kind / f"{p.student.student_id}.pdf" for k, p in enumerate(batch)}
-                split_pdf(pdf, ranges, names)
-                written += names.values()
-                shutil.copyfile(job.tex, out / "tex" / job.tex.name)
-                written.append(out / "tex" / job.tex.name)
-            concatenate([pdf for _, pdf in kind_jobs], out / "print" / f"{kind}.pdf")
-            written.append(out / "print" / f"{kind}.pdf")
+                names = {start + 1 + k: out / kind / f"{p.student.student_id}.pdf" for k, p in enumerate(batch)}
+                jobs.append(_Job(kind, tex, names))
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
+            pdfs = list(pool.map(_typeset, jobs))
+            prints = [([pdf for job, pdf in zip(jobs, pdfs) if job.kind == kind], out / "print" / f"{kind}.pdf")
+                      for kind in KINDS]
+            written = list(pool.map(_concatenate, prints))
+        for job in jobs:
+            shutil.copyfile(job.tex, out / "tex" / job.tex.name)
+            written += [out / "tex" / job.tex.name, *job.names.values()]
         shutil.rmtree(work)
         return written
