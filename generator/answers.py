@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -639,8 +640,25 @@ def answer_type_name(answer: Answer) -> str:
 
 
 __all__ = [
-    "Answer", "ChoicePool", "Essay", "LETTERS", "Matrix", "MultiPart", "MultipleChoice",
-    "NotEnoughOptions", "Numerical", "Option", "Part", "ShortText", "SingleChoice", "TrueFalse",
-    "answer_type_name", "format_number", "multiple_choice", "numeric_option", "parse_number",
-    "plain_number", "single_choice",
+    "LETTERS",
+    "Answer",
+    "ChoicePool",
+    "Essay",
+    "Matrix",
+    "MultiPart",
+    "MultipleChoice",
+    "NotEnoughOptions",
+    "Numerical",
+    "Option",
+    "Part",
+    "ShortText",
+    "SingleChoice",
+    "TrueFalse",
+    "answer_type_name",
+    "format_number",
+    "multiple_choice",
+    "numeric_option",
+    "parse_number",
+    "plain_number",
+    "single_choice",
 ]

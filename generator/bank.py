@@ -15,9 +15,9 @@ import inspect
 import sys
 import traceback
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import jinja2
 
@@ -122,7 +122,7 @@ def load_bank(path: Path | str) -> Bank:
         module_name = ".".join([package, *rel.with_suffix("").parts])
         try:
             module = importlib.import_module(module_name)
-        except Exception as e:  # any failure to import a template is the author's to fix
+        except Exception as e:  # noqa: BLE001 - any failure to import a template is the author's to fix
             tb = traceback.extract_tb(e.__traceback__)
             line = next((fr.lineno for fr in reversed(tb) if Path(fr.filename).resolve() == file), None)
             if isinstance(e, SyntaxError):

@@ -21,11 +21,11 @@ from .bank import BUILTIN_BANK, Bank, load_bank
 from .build import Item, Paper, PaperSection, build
 from .check import check_bank
 from .errors import ParamError, VariantexError
+from .output import write_build
 from .roster import Student, anonymous_roster, load_roster
 from .spec import Header, load_spec
 from .variant import make_variant
 from .writers import default_writers
-from .output import write_build
 
 bank_option = click.option("--bank", "bank_path", type=click.Path(file_okay=False, path_type=Path),
                            default=None, help="Question bank folder (default: the built-in Deep Learning bank).")

@@ -18,9 +18,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from pypdf import PdfReader, PdfWriter
 
@@ -80,7 +80,7 @@ def _locate(source_lines: list[str], line: int) -> str:
 def _error_from_log(tex: Path) -> LatexError:
     log = tex.with_suffix(".log")
     text = log.read_text(errors="replace") if log.exists() else ""
-    match = re.search(r"^! (.*?)$(.*?)^l\.(\d+) (.*?)$", text, re.M | re.S)
+    match = re.search(r"^! (.*?)$(.*?)^l\.(\d+) (.*?)$", text, re.MULTILINE | re.DOTALL)
     if not match:
         tail = "\n".join(text.splitlines()[-15:])
         return LatexError(f"pdflatex failed on {tex}; end of {log.name}:\n{tail}")
@@ -102,7 +102,7 @@ def compile_tex(tex: Path) -> Path:
             cmd.append("-draftmode")
         cmd.append(tex.name)
         try:
-            proc = subprocess.run(cmd, cwd=tex.parent, env=_environment(), stdin=subprocess.DEVNULL,
+            proc = subprocess.run(cmd, check=False, cwd=tex.parent, env=_environment(), stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                   timeout=PDFLATEX_TIMEOUT_S)
         except subprocess.TimeoutExpired:

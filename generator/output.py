@@ -9,8 +9,8 @@ previous build as it was (and, for a LaTeX error, the failing sources in
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .build import BuildResult
 from .errors import VariantexError

@@ -11,8 +11,20 @@ correct answer written to ``answer_key.csv``.
 
 from __future__ import annotations
 
-from .answers import (LETTERS, Answer, ChoicePool, Essay, Matrix, MultiPart, MultipleChoice, Numerical,
-                      Option, ShortText, SingleChoice, TrueFalse)
+from .answers import (
+    LETTERS,
+    Answer,
+    ChoicePool,
+    Essay,
+    Matrix,
+    MultiPart,
+    MultipleChoice,
+    Numerical,
+    Option,
+    ShortText,
+    SingleChoice,
+    TrueFalse,
+)
 from .texenv import bmatrix, escape_tex
 
 BOX = r"\(\square\)"

@@ -28,9 +28,9 @@ file, the field path, the YAML line and what was expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 

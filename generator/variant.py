@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import jinja2
 import numpy as np
@@ -56,7 +57,7 @@ def to_plain(value: Any) -> Any:
     raise TypeError(f"not JSON-ready: {value!r} ({type(value).__name__})")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(qid: str, which: str, source: str) -> jinja2.Template:
     try:
         return _ENV.from_string(source)
@@ -143,7 +144,7 @@ def _verify(question: Question, params: dict[str, Any], answer: Answer, seed: in
         return
     try:
         independent = question.verify(params)
-    except Exception as e:  # a crashing check is a failed check, reported with its seed
+    except Exception as e:  # noqa: BLE001 - a crashing check is a failed check, reported with its seed
         raise VerificationError(f"{question.id} (seed {seed}): verify() raised {type(e).__name__}: {e}; "
                                 f"params {json.dumps(params)}") from None
     if not answer.agrees_with(independent):

@@ -7,9 +7,23 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from generator.answers import (Essay, Matrix, MultiPart, MultipleChoice, NotEnoughOptions, Numerical, Option,
-                               Part, ShortText, SingleChoice, TrueFalse, format_number, multiple_choice,
-                               numeric_option, single_choice)
+from generator.answers import (
+    Essay,
+    Matrix,
+    MultiPart,
+    MultipleChoice,
+    NotEnoughOptions,
+    Numerical,
+    Option,
+    Part,
+    ShortText,
+    SingleChoice,
+    TrueFalse,
+    format_number,
+    multiple_choice,
+    numeric_option,
+    single_choice,
+)
 
 
 def test_format_number_integral_and_places():

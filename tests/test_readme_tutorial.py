@@ -13,7 +13,7 @@ from generator.cli import main
 
 def test_tutorial_question_checks_and_solves(tmp_path):
     readme = Path("README.md").read_text()
-    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", readme, re.DOTALL).group(1)
     bank = tmp_path / "mybank" / "cnn"
     bank.mkdir(parents=True)
     (bank / "pool_size.py").write_text(code)

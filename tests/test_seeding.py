@@ -11,7 +11,7 @@ from generator.variant import make_variant
 
 
 def test_derive_seed_is_sha256_of_the_parts():
-    expected = int.from_bytes(hashlib.sha256("7\x1fS001\x1fdl/cnn/x\x1f0".encode()).digest()[:8], "big")
+    expected = int.from_bytes(hashlib.sha256(b"7\x1fS001\x1fdl/cnn/x\x1f0").digest()[:8], "big")
     assert derive_seed(7, "S001", "dl/cnn/x", 0) == expected
     assert derive_seed("a", "bc") != derive_seed("ab", "c")
 
