@@ -134,6 +134,12 @@ def build_paper(loaded: LoadedSpec, bank: Bank, student: Student) -> Paper:
     return Paper(student, paper_id(spec.seed, student.student_id, variants), tuple(sections))
 
 
+def sample_paper(title: str, variants: list[Variant], points: float = 1.0) -> Paper:
+    """A one-section paper of the given variants, for previews and LaTeX checks (not a student's)."""
+    items = tuple(Item(i + 1, points, 0.0, v) for i, v in enumerate(variants))
+    return Paper(Student("preview", ""), "PREVIEW", (PaperSection(title, "", 0.0, items),))
+
+
 def build(loaded: LoadedSpec, roster: Roster, bank: Bank,
           progress: Callable[[int], None] | None = None) -> BuildResult:
     """Build every student's paper.

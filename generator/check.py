@@ -125,3 +125,26 @@ def check_question(question: Question, seeds: int, first_seed: int = 0) -> Templ
 def check_bank(bank: Bank, seeds: int, only: tuple[str, ...] = ()) -> list[TemplateReport]:
     """Check every template of ``bank`` (or only the ids in ``only``)."""
     return [check_question(q, seeds) for qid, q in bank.questions.items() if not only or qid in only]
+
+
+def typeset_check(bank: Bank, seeds: int, only: tuple[str, ...] = ()) -> None:
+    """Typeset every template's first ``seeds`` variants as paper and key, in one pdflatex run each.
+
+    Raises :class:`errors.LatexError` naming the question and seed of the first
+    LaTeX error (or :class:`errors.VariantexError` for a variant that fails).
+    """
+    import tempfile
+    from pathlib import Path
+
+    from .build import sample_paper
+    from .latex import compile_tex, render_batch
+    from .spec import Header
+
+    papers = [sample_paper(q.title, [make_variant(q, s) for s in range(seeds)])
+              for qid, q in bank.questions.items() if not only or qid in only]
+    header = Header(exam_title=f"LaTeX check of {bank.root.name}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for key in (False, True):
+            tex = Path(tmp) / ("keys.tex" if key else "papers.tex")
+            tex.write_text(render_batch(papers, header, key), encoding="utf-8")
+            compile_tex(tex)

@@ -18,14 +18,17 @@ import click
 
 from .answers import answer_type_name
 from .bank import BUILTIN_BANK, Bank, load_bank
-from .build import Item, Paper, PaperSection, build
-from .check import check_bank
+from .build import build, sample_paper
+from .check import check_bank, typeset_check
 from .errors import ParamError, VariantexError
 from .output import write_build
-from .roster import Student, anonymous_roster, load_roster
+from .roster import anonymous_roster, load_roster
 from .spec import Header, load_spec
 from .variant import make_variant
 from .writers import default_writers
+
+#: How many seeds per template ``check --latex`` typesets.
+LATEX_SEEDS = 10
 
 bank_option = click.option("--bank", "bank_path", type=click.Path(file_okay=False, path_type=Path),
                            default=None, help="Question bank folder (default: the built-in Deep Learning bank).")
@@ -155,9 +158,8 @@ def preview_command(qid: str, seeds: int, first_seed: int, pdf_path: Path | None
             click.echo(v.solution_tex + "\n")
         return
     from .latex import compile_tex, render_batch
-    items = tuple(Item(i + 1, question.points, 0.0, v) for i, v in enumerate(variants))
-    paper = Paper(Student("preview", ""), "PREVIEW", (PaperSection(question.title, "", 0.0, items),))
-    header = Header(exam_title=f"Preview: {question.id}", course_code="", instructions=(
+    paper = sample_paper(question.title, variants, question.points)
+    header = Header(exam_title=f"Preview: {question.id}", instructions=(
         f"Seeds {first_seed} to {first_seed + seeds - 1}.",))
     with tempfile.TemporaryDirectory() as tmp:
         tex = Path(tmp) / "preview.tex"
@@ -173,7 +175,8 @@ def preview_command(qid: str, seeds: int, first_seed: int, pdf_path: Path | None
 @click.option("--seeds", type=click.IntRange(min=1), default=100, show_default=True, help="Seeds per template.")
 @click.option("--only", multiple=True, metavar="ID", help="Check only these question ids.")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
-def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_json: bool) -> None:
+@click.option("--latex", is_flag=True, help="Also typeset papers and keys of the first seeds with pdflatex.")
+def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_json: bool, latex: bool) -> None:
     """Stress-test every template of BANK over many seeds (default: the built-in bank).
 
     Every variant's answer is verified; failures are listed with the seed that
@@ -181,6 +184,9 @@ def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_j
     """
     bank = _bank(bank_dir)
     reports = check_bank(bank, seeds, only)
+    if latex:
+        typeset_check(bank, min(seeds, LATEX_SEEDS), only)
+        click.echo(f"LaTeX: papers and keys of {min(seeds, LATEX_SEEDS)} seeds per template typeset", err=True)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in reports], indent=1))
     else:
