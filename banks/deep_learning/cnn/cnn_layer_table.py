@@ -89,15 +89,15 @@ Layer & Activation map & Weights & Biases \\
 \bottomrule
 \end{tabular}
 \end{center}
-CONV1: \(\lfloor(<<size>> + 2\cdot<<conv1[3]>> - <<conv1[0]>>)/<<conv1[2]>>\rfloor + 1 = <<table[1][1]>>\),
+\par CONV1: \(\lfloor(<<size>> + 2\cdot<<conv1[3]>> - <<conv1[0]>>)/<<conv1[2]>>\rfloor + 1 = <<table[1][1]>>\),
 weights \(<<conv1[0]>>^2\cdot<<channels>>\cdot<<conv1[1]>> = <<table[1][3]>>\).
-POOL1: \(\lfloor(<<table[1][1]>> - <<pool1[0]>>)/<<pool1[1]>>\rfloor + 1 = <<table[2][1]>>\).
-CONV2: \(\lfloor(<<table[2][1]>> + 2\cdot<<conv2[3]>> - <<conv2[0]>>)/<<conv2[2]>>\rfloor + 1 = <<table[3][1]>>\),
+\par POOL1: \(\lfloor(<<table[1][1]>> - <<pool1[0]>>)/<<pool1[1]>>\rfloor + 1 = <<table[2][1]>>\).
+\par CONV2: \(\lfloor(<<table[2][1]>> + 2\cdot<<conv2[3]>> - <<conv2[0]>>)/<<conv2[2]>>\rfloor + 1 = <<table[3][1]>>\),
 weights \(<<conv2[0]>>^2\cdot<<conv1[1]>>\cdot<<conv2[1]>> = <<table[3][3]>>\).
-POOL2: \(\lfloor(<<table[3][1]>> - <<pool2[0]>>)/<<pool2[1]>>\rfloor + 1 = <<table[4][1]>>\).
-FC1: the flattened input has \(<<table[4][1]>>\cdot<<table[4][1]>>\cdot<<conv2[1]>> = <<flat>>\) values,
+\par POOL2: \(\lfloor(<<table[3][1]>> - <<pool2[0]>>)/<<pool2[1]>>\rfloor + 1 = <<table[4][1]>>\).
+\par FC1: the flattened input has \(<<table[4][1]>>\cdot<<table[4][1]>>\cdot<<conv2[1]>> = <<flat>>\) values,
 so \(<<flat>>\cdot<<fc>> = <<table[5][3]>>\) weights.
-Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<total>>\) trainable parameters.
+\par Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<total>>\) trainable parameters.
 """
 
     def draw(self, rng):
@@ -105,15 +105,26 @@ Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<
             f1 = int(rng.choice([3, 5, 7]))
             f2 = int(rng.choice([3, 5]))
             pool = [[2, 2], [2, 2], [3, 2], [3, 3]]
-            p = {"size": int(rng.choice([28, 32, 48, 56, 64, 96, 128])),
-                 "channels": int(rng.choice([1, 3, 3])),
-                 "conv1": [f1, int(rng.choice([8, 16, 32])), int(rng.choice([1, 1, 2])),
-                           int(rng.choice([0, (f1 - 1) // 2]))],
-                 "pool1": pool[int(rng.integers(len(pool)))],
-                 "conv2": [f2, int(rng.choice([16, 32, 64])), 1, int(rng.choice([0, (f2 - 1) // 2]))],
-                 "pool2": pool[int(rng.integers(len(pool)))],
-                 "fc": int(rng.choice([64, 100, 128, 256])),
-                 "classes": int(rng.choice([2, 5, 10, 20]))}
+            p = {
+                "size": int(rng.choice([28, 32, 48, 56, 64, 96, 128])),
+                "channels": int(rng.choice([1, 3, 3])),
+                "conv1": [
+                    f1,
+                    int(rng.choice([8, 16, 32])),
+                    int(rng.choice([1, 1, 2])),
+                    int(rng.choice([0, (f1 - 1) // 2])),
+                ],
+                "pool1": pool[int(rng.integers(len(pool)))],
+                "conv2": [
+                    f2,
+                    int(rng.choice([16, 32, 64])),
+                    1,
+                    int(rng.choice([0, (f2 - 1) // 2])),
+                ],
+                "pool2": pool[int(rng.integers(len(pool)))],
+                "fc": int(rng.choice([64, 100, 128, 256])),
+                "classes": int(rng.choice([2, 5, 10, 20])),
+            }
             if self._exact(p):
                 return p
 
@@ -121,8 +132,10 @@ Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<
     def _exact(p):
         """Every size division exact (nice by hand) and the last map at least 2 x 2."""
         n = p["size"]
-        for (f, s, q), pool in (((p["conv1"][0], p["conv1"][2], p["conv1"][3]), p["pool1"]),
-                                ((p["conv2"][0], p["conv2"][2], p["conv2"][3]), p["pool2"])):
+        for (f, s, q), pool in (
+            ((p["conv1"][0], p["conv1"][2], p["conv1"][3]), p["pool1"]),
+            ((p["conv2"][0], p["conv2"][2], p["conv2"][3]), p["pool2"]),
+        ):
             if (n + 2 * q - f) % s:
                 return False
             n = (n + 2 * q - f) // s + 1
@@ -137,7 +150,9 @@ Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<
                 raise ValueError(f"{name} must be a positive integer")
         for name, length in (("conv1", 4), ("conv2", 4), ("pool1", 2), ("pool2", 2)):
             v = p[name]
-            if not (isinstance(v, list) and len(v) == length and all(isinstance(x, int) for x in v)):
+            if not (
+                isinstance(v, list) and len(v) == length and all(isinstance(x, int) for x in v)
+            ):
                 raise ValueError(f"{name} must be a list of {length} integers")
             if any(x < 1 for x in v[:3]) or (length == 4 and v[3] < 0):
                 raise ValueError(f"{name}: sizes and strides must be positive, padding >= 0")
@@ -149,8 +164,13 @@ Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<
         table = layer_table(p)
         weights = sum(r[3] for r in table)
         biases = sum(r[4] for r in table)
-        return {"table": table, "flat": table[4][1] ** 2 * table[4][2], "total_weights": weights,
-                "total_biases": biases, "total": weights + biases}
+        return {
+            "table": table,
+            "flat": table[4][1] ** 2 * table[4][2],
+            "total_weights": weights,
+            "total_biases": biases,
+            "total": weights + biases,
+        }
 
     def solve(self, p):
         self._check(p)
@@ -164,9 +184,15 @@ Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<
             ("e", r"Number of weights (biases excluded) of CONV2.", t[3][3]),
             ("f", r"Side length of the POOL2 activation map.", t[4][1]),
             ("g", r"Number of weights (biases excluded) of FC1.", t[5][3]),
-            ("h", r"Total number of trainable parameters (all weights and biases) of the network.", total),
+            (
+                "h",
+                r"Total number of trainable parameters (all weights and biases) of the network.",
+                total,
+            ),
         ]
-        return MultiPart(tuple(Part(label, prompt, Numerical(value)) for label, prompt, value in parts))
+        return MultiPart(
+            tuple(Part(label, prompt, Numerical(value)) for label, prompt, value in parts)
+        )
 
     def verify(self, p):
         # Independent route: push a zero image through the layers with sliding windows (one channel
@@ -177,20 +203,29 @@ Total: weights \(<<total_weights>>\) plus biases \(<<total_biases>>\) gives \(<<
 
         def conv(depth, fmap, spec):
             f, k, s, q = spec
-            out = np.lib.stride_tricks.sliding_window_view(np.pad(fmap, q), (f, f))[::s, ::s].sum(axis=(-2, -1))
+            out = np.lib.stride_tricks.sliding_window_view(np.pad(fmap, q), (f, f))[::s, ::s].sum(
+                axis=(-2, -1)
+            )
             arrays.extend([np.zeros((k, depth, f, f)), np.zeros(k)])
             return k, out, arrays[-2].size
 
         def pool(fmap, spec):
             f, s = spec
-            return np.lib.stride_tricks.sliding_window_view(fmap, (f, f))[::s, ::s].max(axis=(-2, -1))
+            return np.lib.stride_tricks.sliding_window_view(fmap, (f, f))[::s, ::s].max(
+                axis=(-2, -1)
+            )
 
         depth, a, w1 = conv(depth, fmap, p["conv1"])
         b = pool(a, p["pool1"])
         depth, d, w2 = conv(depth, b, p["conv2"])
         e = pool(d, p["pool2"])
         flat = np.zeros((depth, *e.shape)).reshape(-1)
-        fc1 = np.broadcast_to(0.0, (p["fc"], flat.size))   # a weight matrix without allocating it
-        arrays += [fc1, np.zeros(p["fc"]), np.zeros((p["classes"], p["fc"])), np.zeros(p["classes"])]
+        fc1 = np.broadcast_to(0.0, (p["fc"], flat.size))  # a weight matrix without allocating it
+        arrays += [
+            fc1,
+            np.zeros(p["fc"]),
+            np.zeros((p["classes"], p["fc"])),
+            np.zeros(p["classes"]),
+        ]
         total = sum(arr.size for arr in arrays)
         return [a.shape[0], w1, b.shape[0], d.shape[0], w2, e.shape[0], fc1.size, total]

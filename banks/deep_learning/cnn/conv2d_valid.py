@@ -59,13 +59,24 @@ is at the entry's position:
 
     def draw(self, rng):
         # (input shape, kernel shape): at most about 40 multiplications by hand.
-        shapes = [((4, 4), (2, 2)), ((3, 4), (2, 2)), ((4, 3), (2, 2)), ((3, 3), (2, 2)),
-                  ((4, 4), (3, 3)), ((3, 5), (2, 2)), ((4, 5), (3, 3))]
+        shapes = [
+            ((4, 4), (2, 2)),
+            ((3, 4), (2, 2)),
+            ((4, 3), (2, 2)),
+            ((3, 3), (2, 2)),
+            ((4, 4), (3, 3)),
+            ((3, 5), (2, 2)),
+            ((4, 5), (3, 3)),
+        ]
         (h, w), (kh, kw) = shapes[int(rng.integers(len(shapes)))]
         while True:
             x = rng.integers(-2, 6, size=(h, w))
             kernel = rng.integers(-1, 3, size=(kh, kw))
-            if np.count_nonzero(kernel) >= 2 and np.any(kernel < 0) and np.count_nonzero(x) >= x.size // 2:
+            if (
+                np.count_nonzero(kernel) >= 2
+                and np.any(kernel < 0)
+                and np.count_nonzero(x) >= x.size // 2
+            ):
                 return {"input": x.tolist(), "kernel": kernel.tolist()}
 
     def _check(self, p):
@@ -83,8 +94,15 @@ is at the entry's position:
             for j in range(y.shape[1]):
                 terms = [_term(x[i + a, j + b], kernel[a, b]) for a in range(kh) for b in range(kw)]
                 entries.append({"i": i + 1, "j": j + 1, "sum": " + ".join(terms), "value": y[i, j]})
-        return {"rows": x.shape[0], "cols": x.shape[1], "kh": kh, "kw": kw,
-                "out_rows": y.shape[0], "out_cols": y.shape[1], "entries": entries}
+        return {
+            "rows": x.shape[0],
+            "cols": x.shape[1],
+            "kh": kh,
+            "kw": kw,
+            "out_rows": y.shape[0],
+            "out_cols": y.shape[1],
+            "entries": entries,
+        }
 
     def solve(self, p):
         x, kernel = self._check(p)

@@ -42,10 +42,12 @@ do not matter: the same filters slide over every position.
 """
 
     def draw(self, rng):
-        return {"in_channels": int(rng.choice([1, 3, 8, 16, 32, 48, 64, 128])),
-                "out_channels": int(rng.choice([8, 16, 24, 32, 64, 96, 128, 256])),
-                "kernel": int(rng.choice([3, 3, 5, 5, 7])),
-                "size": int(rng.choice([28, 32, 56, 64, 112, 224]))}
+        return {
+            "in_channels": int(rng.choice([1, 3, 8, 16, 32, 48, 64, 128])),
+            "out_channels": int(rng.choice([8, 16, 24, 32, 64, 96, 128, 256])),
+            "kernel": int(rng.choice([3, 3, 5, 5, 7])),
+            "size": int(rng.choice([28, 32, 56, 64, 112, 224])),
+        }
 
     def working(self, p):
         k, c_in, c_out = p["kernel"], p["in_channels"], p["out_channels"]
@@ -59,16 +61,24 @@ do not matter: the same filters slide over every position.
         right = conv_param_count(c_in, c_out, k)
         candidates = [
             (k * k * c_in * c_out, "forgot the biases"),
-            (k * k * c_in * c_out + c_in, "one bias per input channel instead of per output channel"),
+            (
+                k * k * c_in * c_out + c_in,
+                "one bias per input channel instead of per output channel",
+            ),
             (k * k * c_out + c_out, "forgot that each kernel spans all input channels"),
             (k * c_in * c_out + c_out, "did not square the kernel size"),
             (k * k * c_in * c_out + c_in * c_out, "one bias per (input, output) channel pair"),
             (k * k * c_in + c_out, "counted the weights of a single filter only"),
             (k * k * (c_in + c_out) + c_out, "added the channel counts instead of multiplying"),
-            ((k * k * c_in * c_out + c_out) * n * n, "multiplied by the number of output positions"),
+            (
+                (k * k * c_in * c_out + c_out) * n * n,
+                "multiplied by the number of output positions",
+            ),
         ]
-        return single_choice(numeric_option(right, correct=True),
-                             [numeric_option(v, rationale=why) for v, why in candidates if v > 0])
+        return single_choice(
+            numeric_option(right, correct=True),
+            [numeric_option(v, rationale=why) for v, why in candidates if v > 0],
+        )
 
     def verify(self, p):
         # Independent route: build the weight and bias tensors of the layer and count their entries.

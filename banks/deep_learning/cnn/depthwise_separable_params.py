@@ -42,13 +42,19 @@ Pointwise part: a \(1\times1\) convolution from \(<<in_channels>>\) to \(<<out_c
 """
 
     def draw(self, rng):
-        return {"in_channels": int(rng.choice([16, 24, 32, 48, 64, 96, 128])),
-                "out_channels": int(rng.choice([32, 64, 96, 128, 192, 256])),
-                "kernel": int(rng.choice([3, 3, 5, 7]))}
+        return {
+            "in_channels": int(rng.choice([16, 24, 32, 48, 64, 96, 128])),
+            "out_channels": int(rng.choice([32, 64, 96, 128, 192, 256])),
+            "kernel": int(rng.choice([3, 3, 5, 7])),
+        }
 
     def working(self, p):
         k, c_in, c_out = p["kernel"], p["in_channels"], p["out_channels"]
-        return {"depthwise": k * k * c_in, "pointwise": c_in * c_out, "standard": k * k * c_in * c_out}
+        return {
+            "depthwise": k * k * c_in,
+            "pointwise": c_in * c_out,
+            "standard": k * k * c_in * c_out,
+        }
 
     def solve(self, p):
         for name in ("in_channels", "out_channels", "kernel"):
@@ -64,14 +70,21 @@ Pointwise part: a \(1\times1\) convolution from \(<<in_channels>>\) to \(<<out_c
             (k * k * c_in + c_in * c_out + c_in + c_out, "added biases the question excludes"),
             (k * c_in + c_in * c_out, "did not square the kernel size"),
             (k * k * c_in * c_in + c_in * c_out, "made the depthwise part a full convolution"),
-            (k * k * c_in * c_out + c_in * c_out, "added the pointwise weights to a standard convolution"),
+            (
+                k * k * c_in * c_out + c_in * c_out,
+                "added the pointwise weights to a standard convolution",
+            ),
         ]
-        return single_choice(numeric_option(right, correct=True),
-                             [numeric_option(v, rationale=why) for v, why in candidates])
+        return single_choice(
+            numeric_option(right, correct=True),
+            [numeric_option(v, rationale=why) for v, why in candidates],
+        )
 
     def verify(self, p):
         # Independent route: build the two weight tensors as torch.nn.Conv2d stores them and count entries.
         k, c_in, c_out = p["kernel"], p["in_channels"], p["out_channels"]
-        depthwise = np.zeros((c_in, 1, k, k))      # groups = C_in: C_in / groups = 1 input channel per filter
+        depthwise = np.zeros(
+            (c_in, 1, k, k)
+        )  # groups = C_in: C_in / groups = 1 input channel per filter
         pointwise = np.zeros((c_out, c_in, 1, 1))
         return depthwise.size + pointwise.size

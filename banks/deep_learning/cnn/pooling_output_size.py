@@ -50,7 +50,8 @@ What is the height (= width) of the output?
 <% if ceil_mode %>
 \[ \left\lceil \frac{n + 2p - k}{s} \right\rceil + 1
  = \left\lceil \frac{<<size>> + 2\cdot<<padding>> - <<kernel>>}{<<stride>>} \right\rceil + 1 = <<raw>>. \]
-The last window starts at position \((<<raw>>-1)\cdot<<stride>> = <<last_start>>\) of the padded input, which
+The last window starts at position \((<<raw>>-1)\cdot<<stride>> = <<last_start>>\) of the padded input
+(counting from 0), which
 <% if dropped %>is not before \(n + p = <<edge>>\): it would start in the right padding, so it is dropped and the
 output has size \(<<answer.value|num>>\).<% else %>is before \(n + p = <<edge>>\) (it starts inside the input or the
 left padding), so it is kept: the output has size \(<<answer.value|num>>\).<% endif %>
@@ -64,9 +65,14 @@ left padding), so it is kept: the output has size \(<<answer.value|num>>\).<% en
     def draw(self, rng):
         while True:
             k = int(rng.choice([2, 3, 3, 4]))
-            p = {"size": int(rng.integers(5, 65)), "kernel": k, "stride": int(rng.choice([2, 2, 3])),
-                 "padding": int(rng.integers(0, k // 2 + 1)), "ceil_mode": bool(rng.random() < 0.5),
-                 "kind": str(rng.choice(["max", "avg"]))}
+            p = {
+                "size": int(rng.integers(5, 65)),
+                "kernel": k,
+                "stride": int(rng.choice([2, 2, 3])),
+                "padding": int(rng.integers(0, k // 2 + 1)),
+                "ceil_mode": bool(rng.random() < 0.5),
+                "kind": str(rng.choice(["max", "avg"])),
+            }
             uneven = (p["size"] + 2 * p["padding"] - k) % p["stride"] != 0
             if uneven or rng.random() < 0.25:
                 return p
@@ -74,8 +80,12 @@ left padding), so it is kept: the output has size \(<<answer.value|num>>\).<% en
     def working(self, p):
         num = p["size"] + 2 * p["padding"] - p["kernel"]
         raw = -(-num // p["stride"]) + 1
-        return {"raw": raw, "last_start": (raw - 1) * p["stride"], "edge": p["size"] + p["padding"],
-                "dropped": (raw - 1) * p["stride"] >= p["size"] + p["padding"]}
+        return {
+            "raw": raw,
+            "last_start": (raw - 1) * p["stride"],
+            "edge": p["size"] + p["padding"],
+            "dropped": (raw - 1) * p["stride"] >= p["size"] + p["padding"],
+        }
 
     def solve(self, p):
         for name in ("size", "kernel", "stride"):
@@ -85,7 +95,7 @@ left padding), so it is kept: the output has size \(<<answer.value|num>>\).<% en
         if not isinstance(q, int) or not 0 <= q <= k // 2:
             raise ValueError("padding must be between 0 and half the window size (as in PyTorch)")
         if not isinstance(ceil, bool):
-            raise ValueError("ceil_mode must be true or false")
+            raise ValueError("ceil_mode must be true or false")  # noqa: TRY004 (solve reports bad params as ValueError)
         if p["kind"] not in ("max", "avg"):
             raise ValueError("kind must be 'max' or 'avg'")
         if n + 2 * q < k:
@@ -102,20 +112,24 @@ left padding), so it is kept: the output has size \(<<answer.value|num>>\).<% en
             (out + 1, "off by one"),
             (out - 1, "off by one"),
         ]
-        return single_choice(numeric_option(out, correct=True),
-                             [numeric_option(v, rationale=why) for v, why in candidates if v >= 1])
+        return single_choice(
+            numeric_option(out, correct=True),
+            [numeric_option(v, rationale=why) for v, why in candidates if v >= 1],
+        )
 
     def verify(self, p):
         # Independent route: slide the window over the padded input, one start position at a time.
         n, k, s, q, ceil = p["size"], p["kernel"], p["stride"], p["padding"], p["ceil_mode"]
-        length = n + 2 * q                      # padded input, positions 0 .. length-1
+        length = n + 2 * q  # padded input, positions 0 .. length-1
         count, start = 0, 0
         while True:
             if ceil:
-                covered_all = count > 0 and (start - s) + k >= length   # previous window reached the end
-                if covered_all or start >= n + q:                        # nothing left, or starts in right pad
+                covered_all = (
+                    count > 0 and (start - s) + k >= length
+                )  # previous window reached the end
+                if covered_all or start >= n + q:  # nothing left, or starts in right pad
                     break
-            elif start + k > length:                                     # the window does not fit
+            elif start + k > length:  # the window does not fit
                 break
             count += 1
             start += s

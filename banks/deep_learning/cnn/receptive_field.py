@@ -71,15 +71,21 @@ The receptive field of a unit of \(H_{<<layer>>}\) is \(<<answer.value|num>>\) i
 
     def draw(self, rng):
         n = int(rng.choice([3, 3, 4]))
-        return {"kernels": [int(k) for k in rng.choice([2, 3, 3, 5], size=n)],
-                "strides": [int(s) for s in rng.choice([1, 1, 2], size=n)],
-                "dilations": [int(d) for d in rng.choice([1, 1, 2, 3], size=n)],
-                "layer": n if rng.random() < 0.7 else int(rng.integers(2, n + 1))}
+        return {
+            "kernels": [int(k) for k in rng.choice([2, 3, 3, 5], size=n)],
+            "strides": [int(s) for s in rng.choice([1, 1, 2], size=n)],
+            "dilations": [int(d) for d in rng.choice([1, 1, 2, 3], size=n)],
+            "layer": n if rng.random() < 0.7 else int(rng.integers(2, n + 1)),
+        }
 
     def _check(self, p):
         ks, ss, ds = p["kernels"], p["strides"], p["dilations"]
-        if not all(isinstance(v, list) and v for v in (ks, ss, ds)) or not len(ks) == len(ss) == len(ds):
-            raise ValueError("kernels, strides and dilations must be non-empty lists of the same length")
+        if not all(isinstance(v, list) and v for v in (ks, ss, ds)) or not len(ks) == len(
+            ss
+        ) == len(ds):
+            raise ValueError(
+                "kernels, strides and dilations must be non-empty lists of the same length"
+            )
         if not all(isinstance(x, int) and x >= 1 for x in ks + ss + ds):
             raise ValueError("kernel sizes, strides and dilations must be positive integers")
         if not isinstance(p["layer"], int) or not 1 <= p["layer"] <= len(ks):
@@ -90,15 +96,26 @@ The receptive field of a unit of \(H_{<<layer>>}\) is \(<<answer.value|num>>\) i
         fields = receptive_fields(p["kernels"], p["strides"], p["dilations"])
         layers, prev = [], 1
         for i, (jump, r) in enumerate(fields):
-            layers.append({"index": i + 1, "k": p["kernels"][i], "s": p["strides"][i],
-                           "d": p["dilations"][i], "jump": jump, "prev": prev, "r": r})
+            layers.append(
+                {
+                    "index": i + 1,
+                    "k": p["kernels"][i],
+                    "s": p["strides"][i],
+                    "d": p["dilations"][i],
+                    "jump": jump,
+                    "prev": prev,
+                    "r": r,
+                }
+            )
             prev = r
         # the stem lists every layer; the solution table stops at the asked one
         return {"layers": layers, "asked": layers[: p["layer"]]}
 
     def solve(self, p):
         self._check(p)
-        return Numerical(receptive_fields(p["kernels"], p["strides"], p["dilations"])[p["layer"] - 1][1])
+        return Numerical(
+            receptive_fields(p["kernels"], p["strides"], p["dilations"])[p["layer"] - 1][1]
+        )
 
     def verify(self, p):
         # Independent route: take one unit of the asked layer and walk down, collecting the set of

@@ -47,9 +47,13 @@ positions. Cropping \(p = <<padding>>\) from both borders and adding the output 
         while True:
             k = int(rng.choice([2, 3, 4, 5]))
             s = int(rng.choice([1, 2, 2, 3]))
-            p = {"size": int(rng.integers(3, 33)), "kernel": k, "stride": s,
-                 "padding": int(rng.integers(0, min(k - 1, 2) + 1)),
-                 "output_padding": int(rng.integers(0, s)) if rng.random() < 0.4 else 0}
+            p = {
+                "size": int(rng.integers(3, 33)),
+                "kernel": k,
+                "stride": s,
+                "padding": int(rng.integers(0, min(k - 1, 2) + 1)),
+                "output_padding": int(rng.integers(0, s)) if rng.random() < 0.4 else 0,
+            }
             if transposed_output_size(p["size"], k, s, p["padding"], p["output_padding"]) >= 2:
                 return p
 
@@ -64,7 +68,9 @@ positions. Cropping \(p = <<padding>>\) from both borders and adding the output 
             raise ValueError("padding must be >= 0")
         if not 0 <= p["output_padding"] < p["stride"]:
             raise ValueError("output_padding must satisfy 0 <= output_padding < stride")
-        out = transposed_output_size(p["size"], p["kernel"], p["stride"], p["padding"], p["output_padding"])
+        out = transposed_output_size(
+            p["size"], p["kernel"], p["stride"], p["padding"], p["output_padding"]
+        )
         if out < 1:
             raise ValueError("the padding crops away the whole output")
         return Numerical(out)
@@ -75,7 +81,7 @@ positions. Cropping \(p = <<padding>>\) from both borders and adding the output 
         n, k, s, q, op = p["size"], p["kernel"], p["stride"], p["padding"], p["output_padding"]
         canvas = np.zeros(n * s + 2 * k)
         for i in range(n):
-            canvas[i * s: i * s + k] += 1.0
+            canvas[i * s : i * s + k] += 1.0
         full = int(np.flatnonzero(canvas)[-1]) + 1
-        cropped = canvas[q: full - q]
+        cropped = canvas[q : full - q]
         return cropped.size + op

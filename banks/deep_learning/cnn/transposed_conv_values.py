@@ -33,7 +33,7 @@ def scatter_transposed(x: np.ndarray, kernel: np.ndarray, stride: int) -> np.nda
     full = np.zeros(((m - 1) * stride + kh, (n - 1) * stride + kw))
     for i in range(m):
         for j in range(n):
-            full[i * stride: i * stride + kh, j * stride: j * stride + kw] += x[i, j] * kernel
+            full[i * stride : i * stride + kh, j * stride : j * stride + kw] += x[i, j] * kernel
     return full
 
 
@@ -82,7 +82,12 @@ With padding 0 this is the output:
             out = stride + k - 2 * padding
             if out < 2 or np.count_nonzero(x) < 3 or np.count_nonzero(kernel) < 2:
                 continue
-            p = {"input": x.tolist(), "kernel": kernel.tolist(), "stride": stride, "padding": padding}
+            p = {
+                "input": x.tolist(),
+                "kernel": kernel.tolist(),
+                "stride": stride,
+                "padding": padding,
+            }
             if np.any(self.solve(p).array != 0):
                 return p
 
@@ -99,18 +104,35 @@ With padding 0 this is the output:
         x, kernel, s, _ = self._check(p)
         full = scatter_transposed(x, kernel, s)
         kh, kw = kernel.shape
-        copies = [{"i": i, "j": j, "v": x[i, j], "scaled": f"({format_number(x[i, j])})K" if x[i, j] < 0
-                   else f"{format_number(x[i, j])}K", "r0": i * s, "r1": i * s + kh - 1,
-                   "c0": j * s, "c1": j * s + kw - 1}
-                  for i in range(x.shape[0]) for j in range(x.shape[1])]
-        return {"full": full, "full_rows": full.shape[0], "full_cols": full.shape[1], "copies": copies}
+        copies = [
+            {
+                "i": i,
+                "j": j,
+                "v": x[i, j],
+                "scaled": f"({format_number(x[i, j])})K"
+                if x[i, j] < 0
+                else f"{format_number(x[i, j])}K",
+                "r0": i * s,
+                "r1": i * s + kh - 1,
+                "c0": j * s,
+                "c1": j * s + kw - 1,
+            }
+            for i in range(x.shape[0])
+            for j in range(x.shape[1])
+        ]
+        return {
+            "full": full,
+            "full_rows": full.shape[0],
+            "full_cols": full.shape[1],
+            "copies": copies,
+        }
 
     def solve(self, p):
         x, kernel, s, q = self._check(p)
         full = scatter_transposed(x, kernel, s)
         if full.shape[0] - 2 * q < 1 or full.shape[1] - 2 * q < 1:
             raise ValueError("the padding crops away the whole output")
-        return Matrix.of(full[q: full.shape[0] - q, q: full.shape[1] - q])
+        return Matrix.of(full[q : full.shape[0] - q, q : full.shape[1] - q])
 
     def verify(self, p):
         # Independent route (Dumoulin & Visin): insert stride-1 zeros between input entries, pad by
@@ -124,4 +146,4 @@ With padding 0 this is the output:
         padded = np.pad(dilated, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
         windows = np.lib.stride_tricks.sliding_window_view(padded, (kh, kw))
         full = np.einsum("ijab,ab->ij", windows, kernel[::-1, ::-1])
-        return full[q: full.shape[0] - q, q: full.shape[1] - q]
+        return full[q : full.shape[0] - q, q : full.shape[1] - q]
