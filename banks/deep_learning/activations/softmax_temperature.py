@@ -41,9 +41,12 @@ softmax at temperature \(T = <<temperature|num>>\):
 Compute the probability vector \(p\) (to 3 decimal places).
 """
     solution = r"""
-Divide by the temperature: \(z / T = <<scaled|bmatrix(4)>>\). Subtracting the largest entry (which does not
-change the softmax) and exponentiating gives \(<<expd|bmatrix(4)>>\), whose sum is \(<<total|num(4)>>\).
-Dividing by the sum:
+Divide by the temperature, subtract the largest entry (this does not change the softmax) and exponentiate:
+\[ \begin{aligned}
+z / T &= <<scaled|bmatrix(4)>>,\\
+e^{z/T - \max_j z_j/T} &= <<expd|bmatrix(4)>>,
+\end{aligned} \]
+whose sum is \(<<total|num(4)>>\). Dividing by the sum:
 \[ p = <<answer.value|bmatrix(3)>>. \]
 For comparison, at \(T = 1\) the softmax is \(<<plain|bmatrix(3)>>\): <% if temperature > 1 %>a temperature above 1 flattens the distribution towards uniform<% elif temperature < 1 %>a temperature below 1 sharpens the distribution towards the arg max<% else %>this is the same softmax<% endif %>.
 """

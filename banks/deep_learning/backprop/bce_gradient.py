@@ -26,8 +26,8 @@ def _check(p):
     y = np.asarray(p["labels"], dtype=float)
     if z.ndim != 1 or not 1 <= z.size <= 10 or y.shape != z.shape:
         raise ValueError("logits and labels must be lists of the same length (1 to 10)")
-    if not np.all(np.isfinite(z)) or np.any(np.abs(z) > 30):
-        raise ValueError("logits must be finite with |z| <= 30")
+    if not np.all(np.isfinite(z)) or np.any(np.abs(z) > 15):
+        raise ValueError("logits must be finite with |z| <= 15")
     if np.any((y < 0) | (y > 1)):
         raise ValueError("labels must lie in [0, 1]")
     if p["reduction"] not in ("mean", "sum"):
@@ -50,11 +50,11 @@ A binary classifier outputs logits \(z = <<logits|bmatrix>>\) for a batch of \(N
 labels \(y = <<labels|bmatrix>>\). The probabilities are \(p_i = \sigma(z_i) = 1/(1 + e^{-z_i})\) and the loss is
 the <% if reduction == "mean" %>\textbf{mean}<% else %>\textbf{sum}<% endif %> of the binary cross-entropies,
 \[ L = <% if reduction == "mean" %>\frac{1}{N}<% endif %>\sum_{i=1}^{N} -\left[ y_i \ln p_i + (1 - y_i) \ln(1 - p_i) \right]. \]
-Compute the gradient <% if wrt == "logit" %>\(\partial L / \partial z_i\) with respect to each \textbf{logit}<% else %>\(\partial L / \partial p_i\) with respect to each \textbf{probability} (treating \(p_i\) as the variable)<% endif %>
-(to 3 decimal places).
+Compute the gradient <% if wrt == "logit" %>\(\partial L / \partial z_i\) with respect to each \textbf{logit}<% else %>\(\partial L / \partial p_i\) with respect to each \textbf{probability} (treating \(p_i\) as the variable)<% endif %> (to 3 decimal places).
 """
     solution = r"""
-The probabilities are \(p = \sigma(z) = <<probs|bmatrix(4)>>\).
+The probabilities are
+\[ p = \sigma(z) = <<probs|bmatrix(4)>>. \]
 <% if wrt == "logit" %>
 For one example \(\partial \ell_i / \partial z_i = p_i - y_i\) (the sigmoid's derivative \(p_i(1-p_i)\) cancels the
 denominators), so
@@ -73,7 +73,7 @@ For one example \(\partial \ell_i / \partial p_i = -\frac{y_i}{p_i} + \frac{1 - 
                 "wrt": "logit" if rng.random() < 0.6 else "probability"}
 
     def working(self, p):
-        z, y, _, _ = _check(p)
+        z, _, _, _ = _check(p)
         return {"n": int(z.size), "probs": _sigmoid(z).tolist()}
 
     def solve(self, p):

@@ -20,7 +20,7 @@ _F = (_x + _y) * _x ** _z
 _GRAD = sp.lambdify((_x, _y, _z), [sp.diff(_F, v) for v in (_x, _y, _z)], "math")
 _F_NUM = sp.lambdify((_x, _y, _z), _F, "math")
 
-TOL = 0.005
+TOL = 0.002
 
 
 def _check(p):
@@ -67,8 +67,12 @@ z &\leftarrow <<z|num>> - <<lr|num>>\times(<<gz|num(4)>>) = <<nz|num(3)>>.
 """
 
     def draw(self, rng):
-        return {"x": float(rng.choice([0.5, 1.5, 2.0, 2.5, 3.0])), "y": int(rng.integers(-5, 6)),
-                "z": int(rng.choice([-3, -2, -1, 1, 2, 3])), "lr": float(rng.choice([0.01, 0.05, 0.1]))}
+        while True:
+            p = {"x": float(rng.choice([0.5, 1.5, 2.0, 2.5, 3.0])), "y": int(rng.integers(-4, 5)),
+                 "z": int(rng.choice([-2, -1, 1, 2])), "lr": float(rng.choice([0.01, 0.05, 0.1]))}
+            steps = [abs(p["lr"] * float(g)) for g in _GRAD(p["x"], p["y"], p["z"])]
+            if min(steps) >= 0.01 and max(steps) <= 5:  # every update visible at 3 decimals, none huge
+                return p
 
     def working(self, p):
         x, y, z, lr = _check(p)
@@ -87,6 +91,10 @@ z &\leftarrow <<z|num>> - <<lr|num>>\times(<<gz|num(4)>>) = <<nz|num(3)>>.
         x, y, z, lr = _check(p)
         point = [x, y, z]
         out = []
+
+        def f(v):
+            return (v[0] + v[1]) * v[0] ** v[2]
+
         for i in range(3):
             h = 1e-6 * max(1.0, abs(point[i]))
             if i == 0:
@@ -94,7 +102,5 @@ z &\leftarrow <<z|num>> - <<lr|num>>\times(<<gz|num(4)>>) = <<nz|num(3)>>.
             up, down = list(point), list(point)
             up[i] += h
             down[i] -= h
-            f = lambda v: (v[0] + v[1]) * v[0] ** v[2]  # noqa: E731
-            grad = (f(up) - f(down)) / (2 * h)
-            out.append(point[i] - lr * grad)
+            out.append(point[i] - lr * (f(up) - f(down)) / (2 * h))
         return out

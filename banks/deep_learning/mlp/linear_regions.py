@@ -8,7 +8,7 @@ Montufar et al. 2014 ("On the number of linear regions of deep neural networks")
 "Understanding Deep Learning" (2023), section 3.3.
 """
 
-from functools import lru_cache
+from functools import cache
 from math import comb
 
 from generator.answers import numeric_option, single_choice
@@ -19,7 +19,7 @@ def max_regions(d: int, h: int) -> int:
     return sum(comb(h, j) for j in range(d + 1))
 
 
-@lru_cache(maxsize=None)
+@cache
 def regions_by_recursion(h: int, d: int) -> int:
     """Independent route: adding a hyperplane in general position to an arrangement of h-1 in R^d cuts
     as many old regions in two as the h-1 hyperplanes make on it (an arrangement in R^{d-1}):
@@ -75,15 +75,15 @@ hyperplanes in general position in \(\mathbb{R}^{<<input_dim>>}\) create at most
         d, h = _check(p)
         n = max_regions(d, h)
         return single_choice(numeric_option(n, correct=True), [
-            numeric_option(2 ** h, rationale="counted every on/off pattern of the hidden units (2^H), "
-                                             "which needs D_i >= H"),
-            numeric_option(h + 1, rationale="used the 1-D count H+1 for every input dimension"),
-            numeric_option(comb(h, d), rationale="kept only the last term C(H, D_i) of the sum"),
-            numeric_option(max_regions(d - 1, h), rationale="stopped the sum at D_i - 1"),
-            numeric_option(2 ** d, rationale="summed C(D_i, j) instead of C(H, j)"),
-            numeric_option(max_regions(d, h + 1), rationale="used H+1 hyperplanes"),
-            numeric_option(d * h + 1, rationale="assumed each hyperplane adds D_i regions"),
-            numeric_option(h ** d, rationale="raised H to the power D_i"),
+            numeric_option(2 ** h, rationale=r"counted every on/off pattern of the hidden units, \(2^H\), "
+                                             r"which needs \(D_i \ge H\)"),
+            numeric_option(h + 1, rationale=r"used the one-dimensional count \(H+1\)"),
+            numeric_option(comb(h, d), rationale=r"kept only the last term \(\binom{H}{D_i}\) of the sum"),
+            numeric_option(max_regions(d - 1, h), rationale=r"stopped the sum at \(j = D_i - 1\)"),
+            numeric_option(2 ** d, rationale=r"summed \(\binom{D_i}{j}\) instead of \(\binom{H}{j}\)"),
+            numeric_option(max_regions(d, h + 1), rationale=r"used \(H+1\) hyperplanes"),
+            numeric_option(d * h + 1, rationale=r"assumed each hyperplane adds \(D_i\) regions"),
+            numeric_option(h ** d, rationale=r"raised \(H\) to the power \(D_i\)"),
         ], sample_wrong=True)
 
     def verify(self, p):

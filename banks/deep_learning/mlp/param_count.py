@@ -6,6 +6,8 @@ Source: Prince, "Understanding Deep Learning" (2023), ch. 4 (deep networks, widt
 PyTorch docs of ``torch.nn.Linear`` (weight (out, in) and bias (out,)).
 """
 
+import itertools
+
 import numpy as np
 
 from generator.answers import MultiPart, Numerical, Part
@@ -30,7 +32,7 @@ class MlpParamCount(Question):
     points = 3.0
     stem = r"""
 A fully connected network has \(<<inputs>>\) inputs and \(<<outputs>>\) outputs. Between them there are
-\(<<hidden_layers>>\) hidden layer<% if hidden_layers > 1 %>s<% endif %>, each with \(<<width>>\) units. Every
+<% if hidden_layers > 1 %>\(<<hidden_layers>>\) hidden layers, each with<% else %>one hidden layer with<% endif %> \(<<width>>\) units. Every
 layer is fully connected to the next one, and every hidden unit and every output unit has its own bias
 (the inputs have none).
 """
@@ -69,7 +71,7 @@ output (\(<<width>>\times<<outputs>> = <<w_out>>\)).
         # Independent route: build every layer's weight matrix and bias vector and count their entries.
         d_i, d_o, k, d = _check(p)
         sizes = [d_i] + [d] * k + [d_o]
-        mats = [np.zeros((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        mats = [np.zeros((n_out, n_in)) for n_in, n_out in itertools.pairwise(sizes)]
         vecs = [np.zeros(n_out) for n_out in sizes[1:]]
         weights = sum(m.size for m in mats)
         biases = sum(v.size for v in vecs)

@@ -61,14 +61,15 @@ def draw_sizes(rng: np.random.Generator) -> dict:
             "bias_vectors": int(rng.integers(1, 3))}
 
 
-def bias_convention(nb: int) -> str:
+def bias_convention(nb: int, unit: str = "Each gate block") -> str:
+    """The bias convention in words, for the stem (``unit`` names what carries the biases)."""
     if nb == 2:
-        return (r"Each gate block has \textbf{two} bias vectors, one added to the input term and one to the "
+        return (unit + r" has \textbf{two} bias vectors, one added to the input term and one to the "
                 r"recurrent term (\(b_{ih}\) and \(b_{hh}\)), as in PyTorch.")
-    return r"Each gate block has \textbf{one} bias vector (the textbook convention)."
+    return unit + r" has \textbf{one} bias vector (the textbook convention)."
 
 
-def distractors(g: int, n_in: int, n_h: int, nb: int, wrong_gates: tuple[int, ...]) -> list:
+def distractors(g: int, n_in: int, n_h: int, nb: int, wrong_gates: tuple[tuple[int, str], ...]) -> list:
     """Candidate wrong options, most common mistakes first."""
     other_nb = 3 - nb
     out = [
@@ -77,12 +78,14 @@ def distractors(g: int, n_in: int, n_h: int, nb: int, wrong_gates: tuple[int, ..
                        rationale="used the other bias convention (one vs two bias vectors per gate)"),
         numeric_option(g * n_h * n_in + nb * g * n_h, rationale="forgot the recurrent (hidden-to-hidden) weights"),
     ]
-    for wg in wrong_gates:
-        out.append(numeric_option(count(wg, n_in, n_h, nb), rationale=f"used {wg} gate block(s) instead of {g}"))
+    for wg, cell in wrong_gates:
+        out.append(numeric_option(count(wg, n_in, n_h, nb),
+                                  rationale=f"used the {wg} gate blocks of {cell} instead of {g}"))
     out += [
         numeric_option(n_h * n_in + n_h * n_h + nb * n_h, rationale="counted a single gate block"),
         numeric_option(g * (n_h * n_in + n_h) + nb * g * n_h,
                        rationale="counted the recurrent matrix as a vector (hidden instead of hidden x hidden)"),
-        numeric_option(g * (n_in + n_h) + nb * g, rationale="counted one unit instead of a layer of hidden units"),
+        numeric_option(g * n_h * n_in + n_h * n_h + nb * g * n_h,
+                       rationale="used one recurrent matrix shared by all gate blocks"),
     ]
     return out

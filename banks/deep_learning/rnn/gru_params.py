@@ -43,7 +43,7 @@ Each of the 3 blocks has a \(<<hidden_size>>\times<<input_size>>\) input matrix 
     def solve(self, p):
         n_in, n_h, nb = check(p)
         return single_choice(numeric_option(count(3, n_in, n_h, nb), correct=True),
-                             distractors(3, n_in, n_h, nb, wrong_gates=(4, 2)), sample_wrong=True)
+                             distractors(3, n_in, n_h, nb, wrong_gates=((4, "an LSTM"),)), sample_wrong=True)
 
     def verify(self, p):
         n_in, n_h, nb = check(p)

@@ -44,7 +44,7 @@ Each of the 4 blocks has a \(<<hidden_size>>\times<<input_size>>\) input matrix 
     def solve(self, p):
         n_in, n_h, nb = check(p)
         return single_choice(numeric_option(count(4, n_in, n_h, nb), correct=True),
-                             distractors(4, n_in, n_h, nb, wrong_gates=(3, 1)), sample_wrong=True)
+                             distractors(4, n_in, n_h, nb, wrong_gates=((3, "a GRU"),)), sample_wrong=True)
 
     def verify(self, p):
         n_in, n_h, nb = check(p)

@@ -32,8 +32,7 @@ How many trainable parameters (weights and biases) does the layer have?
 """
     solution = r"""
 \(W_{ih}\) is \(<<hidden_size>>\times<<input_size>>\) (\(<<w_ih>>\) weights) and \(W_{hh}\) is
-\(<<hidden_size>>\times<<hidden_size>>\) (\(<<w_hh>>\) weights). With <<bias_vectors>> bias vector<% if bias_vectors == 2 %>s<% endif %>
-of length \(<<hidden_size>>\) there are \(<<biases>>\) biases. In total
+\(<<hidden_size>>\times<<hidden_size>>\) (\(<<w_hh>>\) weights). With <<bias_vectors>> bias <% if bias_vectors == 2 %>vectors<% else %>vector<% endif %> of length \(<<hidden_size>>\) there are \(<<biases>>\) biases. In total
 \[ <<w_ih>> + <<w_hh>> + <<biases>> = <<answer.value|num>>. \]
 """
 
@@ -42,7 +41,7 @@ of length \(<<hidden_size>>\) there are \(<<biases>>\) biases. In total
 
     def working(self, p):
         n_in, n_h, nb = check(p)
-        return {"convention": bias_convention(nb), "w_ih": n_h * n_in, "w_hh": n_h * n_h, "biases": nb * n_h}
+        return {"convention": bias_convention(nb, "The layer"), "w_ih": n_h * n_in, "w_hh": n_h * n_h, "biases": nb * n_h}
 
     def solve(self, p):
         n_in, n_h, nb = check(p)

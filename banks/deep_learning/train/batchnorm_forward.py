@@ -44,14 +44,21 @@ variance \(\sigma_B^2 = \frac{1}{m}\sum_i (x_i - \mu_B)^2\), then scales and shi
 Compute the output \(y\) (to 3 decimal places).
 """
     solution = r"""
-\(\mu_B = <<total|num>>/<<m>> = <<mean|num(4)>>\). Deviations \(x - \mu_B = <<dev|bmatrix(4)>>\),
-\(\sigma_B^2 = <<ssq|num(4)>>/<<m>> = <<var|num(4)>>\), \(\sqrt{\sigma_B^2 + \epsilon} = <<sd|num(4)>>\).
-Normalised: \(\hat x = <<xhat|bmatrix(4)>>\). Then \(y = <<gamma|num>>\,\hat x + <<beta|num>>\):
-\[ y = <<answer.value|bmatrix(3)>>. \]
+The batch mean, the deviations and the biased variance are
+\[ \begin{aligned}
+\mu_B &= \frac{<<total|num>>}{<<m>>} = <<mean|num(4)>>,\\
+x - \mu_B &= <<dev|bmatrix(4)>>,\\
+\sigma_B^2 &= \frac{<<ssq|num(4)>>}{<<m>>} = <<var|num(4)>>, \qquad \sqrt{\sigma_B^2 + \epsilon} = <<sd|num(4)>>.
+\end{aligned} \]
+Normalising, then scaling and shifting:
+\[ \begin{aligned}
+\hat x &= (x - \mu_B)/\sqrt{\sigma_B^2 + \epsilon} = <<xhat|bmatrix(4)>>,\\
+y &= <<gamma|num>>\,\hat x <% if beta < 0 %>- <<(-beta)|num>><% else %>+ <<beta|num>><% endif %> = <<answer.value|bmatrix(3)>>.
+\end{aligned} \]
 """
 
     def draw(self, rng):
-        m = int(rng.integers(4, 7))
+        m = int(rng.integers(4, 6))
         while True:
             x = rng.integers(-4, 10, size=m)
             if np.ptp(x) >= 2:
@@ -60,7 +67,7 @@ Normalised: \(\hat x = <<xhat|bmatrix(4)>>\). Then \(y = <<gamma|num>>\,\hat x +
                 "beta": float(rng.choice([0.0, 0.5, -1.0, 1.0, 2.0])), "eps": 1e-5}
 
     def working(self, p):
-        x, gamma, beta, eps = _check(p)
+        x, _, _, eps = _check(p)
         mean = x.mean()
         dev = x - mean
         var = float(dev @ dev) / x.size
@@ -70,7 +77,7 @@ Normalised: \(\hat x = <<xhat|bmatrix(4)>>\). Then \(y = <<gamma|num>>\,\hat x +
                 "ssq": float(dev @ dev), "var": var, "sd": sd, "xhat": (dev / sd).tolist(), "eps_tex": tex}
 
     def solve(self, p):
-        x, gamma, beta, eps = _check(p)
+        _, gamma, beta, _ = _check(p)
         w = self.working(p)
         return Matrix.of(gamma * np.asarray(w["xhat"]) + beta, tolerance=TOL, places=3)
 

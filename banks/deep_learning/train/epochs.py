@@ -78,7 +78,7 @@ iterations and
         return {"iterations": iterations, "dataset_size": n, "batch_size": b, "last_batch": last}
 
     def working(self, p):
-        it, n, b, last = _check(p)
+        _, n, b, last = _check(p)
         return {"divides": n % b == 0, "ratio": n / b, "steps": steps_per_epoch(n, b, last)}
 
     def solve(self, p):

@@ -73,8 +73,7 @@ A hidden layer computes \(f' = W h\) from \(h = \mathrm{LReLU}(f)\), where
 The layer has \(D_h = <<fan_in>>\) inputs (fan-in). Assume the pre-activations \(f_j\) are independent,
 zero-mean and symmetric about 0 with variance \(\sigma_f^2\), the weights are independent of them, i.i.d. with
 mean 0, and the biases are 0. Which
-<% if quantity == "variance" %>\textbf{variance} \(\sigma_W^2\)<% else %>\textbf{standard deviation} \(\sigma_W\)<% endif %>
-of the weights keeps the variance of the pre-activations the same from layer to layer
+<% if quantity == "variance" %>\textbf{variance} \(\sigma_W^2\)<% else %>\textbf{standard deviation} \(\sigma_W\)<% endif %> of the weights keeps the variance of the pre-activations the same from layer to layer
 (\(\operatorname{Var}(f'_i) = \sigma_f^2\))? Give the number to 3 significant figures.
 """
     solution = r"""
@@ -82,8 +81,8 @@ of the weights keeps the variance of the pre-activations the same from layer to 
 \[ \mathbb{E}[h_j^2] = \int_{-\infty}^{0} a^2 f^2 \Pr(f)\, df + \int_{0}^{\infty} f^2 \Pr(f)\, df
  = a^2\,\frac{\sigma_f^2}{2} + \frac{\sigma_f^2}{2} = \frac{(1 + a^2)\,\sigma_f^2}{2}, \]
 with \(a^2 = <<a_sq|num(4)>>\). Setting \(D_h\, \sigma_W^2\, (1 + a^2)\sigma_f^2/2 = \sigma_f^2\):
-\[ \sigma_W^2 = \frac{2}{(1 + a^2)\, D_h} = \frac{2}{<<one_plus|num(4)>> \times <<fan_in>>} = <<variance|num(4)>>
-<% if quantity == "std" %>, \qquad \sigma_W = \sqrt{<<variance|num(4)>>} = <<answer.shown()>><% endif %>. \]
+\[ \sigma_W^2 = \frac{2}{(1 + a^2)\, D_h} = \frac{2}{<<one_plus|num(4)>> \times <<fan_in>>} = <<variance|num>><% if quantity == "std" %>, \]
+so \(\sigma_W = \sqrt{<<variance|num>>} = <<answer.shown()>>\).<% else %>. \]<% endif %>
 """
 
     def draw(self, rng):

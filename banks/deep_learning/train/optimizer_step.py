@@ -73,8 +73,8 @@ A parameter vector is trained with \textbf{<<name>>}, learning rate \(\alpha = <
 \(\beta_1 = <<beta1|num>>\), \(\beta_2 = <<beta2|num>>\)<% elif optimizer == "rmsprop" %>, decay
 \(\gamma = <<rho|num>>\)<% endif %> and \(\epsilon = <<eps_tex>>\). The update is
 <% if optimizer == "adam" %>
-\[ m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad
-\theta_t = \theta_{t-1} - \alpha\, \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}, \]
+\[ m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\qquad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \]
+\[ \theta_t = \theta_{t-1} - \alpha\, \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}, \]
 <% elif optimizer == "rmsprop" %>
 \[ v_t = \gamma v_{t-1} + (1-\gamma) g_t^2,\qquad \theta_t = \theta_{t-1} - \alpha\, \frac{g_t}{\sqrt{v_t} + \epsilon}, \]
 <% else %>
@@ -91,21 +91,32 @@ Compute \(\theta_{<<t>>}\) (to 4 decimal places).
 """
     solution = r"""
 <% if optimizer == "adam" %>
-\(m_{<<t>>} = <<m|bmatrix(5)>>\), \(v_{<<t>>} = <<v|bmatrix(6)>>\); bias corrections \(1-\beta_1^{<<t>>} = <<bc1|num(6)>>\),
-\(1-\beta_2^{<<t>>} = <<bc2|num(6)>>\), so \(\hat m = <<mhat|bmatrix(5)>>\), \(\hat v = <<vhat|bmatrix(6)>>\).
+The moment estimates after step <<t>> and their bias corrections
+(\(1-\beta_1^{<<t>>} = <<bc1|num(6)>>\), \(1-\beta_2^{<<t>>} = <<bc2|num(6)>>\)) are
+\[ \begin{aligned}
+m_{<<t>>} &= <<m|bmatrix(5)>>,\\
+\hat m_{<<t>>} &= <<mhat|bmatrix(5)>>,\\
+v_{<<t>>} &= <<v|bmatrix(6)>>,\\
+\hat v_{<<t>>} &= <<vhat|bmatrix(6)>>.
+\end{aligned} \]
 <% elif optimizer == "rmsprop" %>
-\(v_{<<t>>} = <<v|bmatrix(6)>>\) (no bias correction in RMSProp).
+The moving average of the squared gradients (no bias correction in RMSProp) is
+\[ v_{<<t>>} = <<v|bmatrix(6)>>. \]
 <% else %>
-\(v_{<<t>>} = \sum_k g_k^2 = <<v|bmatrix(6)>>\).
+The accumulated squared gradients are
+\[ v_{<<t>>} = \sum_{k=1}^{<<t>>} g_k^2 = <<v|bmatrix(6)>>. \]
 <% endif %>
-The step is \(<<step|bmatrix(5)>>\), so
-\[ \theta_{<<t>>} = <<theta|bmatrix>> - <<step|bmatrix(5)>> = <<answer.value|bmatrix(4)>>. \]
+The step and the new parameters are
+\[ \begin{aligned}
+\Delta &= <<step|bmatrix(5)>>,\\
+\theta_{<<t>>} &= \theta_{<<t - 1>>} - \Delta = <<answer.value|bmatrix(4)>>.
+\end{aligned} \]
 """
 
     def draw(self, rng):
         opt = ["adam", "rmsprop", "adagrad"][int(rng.integers(3))]
         n = int(rng.integers(2, 4))
-        t = int(rng.integers(1, 4))
+        t = int(rng.choice([1, 2, 2, 3, 3]))
         values = [v for v in np.arange(-2.0, 2.01, 0.5) if v != 0]
         grads = [[float(values[int(i)]) for i in rng.integers(len(values), size=n)] for _ in range(t)]
         theta = [round(float(v), 1) for v in rng.integers(-10, 11, size=n) / 10]

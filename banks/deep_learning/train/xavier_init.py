@@ -76,15 +76,15 @@ For a normal distribution the variance is \(s^2\), so
         return single_choice(numeric_option(right, places=PLACES, correct=True), [
             _option(other, "confused the uniform bound with the normal standard deviation"),
             _option(math.sqrt(6 / fi) if dist == "uniform" else math.sqrt(2 / fi),
-                    "used only the fan-in (He-style) instead of n_in + n_out"),
+                    r"used only the fan-in (He-style) instead of \(n_{\text{in}} + n_{\text{out}}\)"),
             _option(math.sqrt(3 / fi) if dist == "uniform" else math.sqrt(1 / fi),
-                    "used the LeCun fan-in variance 1/n_in"),
+                    r"used the LeCun fan-in variance \(1/n_{\text{in}}\)"),
             _option(6 / s if dist == "uniform" else 2 / s, "forgot the square root"),
             _option(math.sqrt(6 / fo) if dist == "uniform" else math.sqrt(2 / fo),
                     "used only the fan-out"),
             _option(math.sqrt(12 / s) if dist == "uniform" else math.sqrt(4 / s),
                     "doubled the target variance"),
-            _option(math.sqrt(1 / s), "used variance 1/(n_in + n_out)"),
+            _option(math.sqrt(1 / s), r"used the variance \(1/(n_{\text{in}} + n_{\text{out}})\)"),
         ], tolerance=TOL, sample_wrong=True)
 
     def verify(self, p):
