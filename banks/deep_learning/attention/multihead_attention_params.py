@@ -16,7 +16,7 @@ import numpy as np
 from generator.answers import numeric_option, single_choice
 from generator.question import Question
 
-HEAD_DIMS = (8, 16, 32, 64)
+HEAD_DIMS = (8, 16, 24, 32, 48, 64)
 HEADS = (2, 3, 4, 6, 8, 12, 16)
 
 
@@ -104,5 +104,5 @@ projections.
         concat = np.concatenate(heads_out, axis=1)
         w_o, b_o = np.broadcast_to(0.01, (concat.shape[1], d)), np.broadcast_to(0.0, (d,))
         arrays += [w_o, b_o]
-        assert (concat @ w_o + b_o).shape == x.shape
+        assert concat.shape == (x.shape[0], w_o.shape[0]) and b_o.shape == (w_o.shape[1],)
         return sum(a.size for a in arrays)

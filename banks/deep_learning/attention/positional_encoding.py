@@ -18,7 +18,7 @@ D_MODELS = (16, 32, 64, 128, 256, 512)
 def _check(p):
     for name in ("pos", "index", "d_model"):
         if not isinstance(p[name], int) or isinstance(p[name], bool):
-            raise ValueError(f"{name} must be an integer")
+            raise ValueError(f"{name} must be an integer")  # noqa: TRY004 (the framework expects ValueError)
     if p["pos"] < 0:
         raise ValueError("pos must be >= 0")
     if p["d_model"] < 2 or p["d_model"] % 2:

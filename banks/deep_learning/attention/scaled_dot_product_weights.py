@@ -54,7 +54,7 @@ The scores are
 Each row goes through the softmax \(a_{ij} = e^{s_{ij}} / \sum_l e^{s_{il}}\) (subtracting the row maximum first
 does not change the result):
 \[ A = << answer.array|bmatrix(3) >>. \]
-Each row sums to 1; the largest weight of a row sits where the query and key point in the most similar direction.
+Each row sums to 1; the largest weight of a row goes to the key with the largest dot product with that query.
 """
 
     def draw(self, rng):

@@ -30,8 +30,10 @@ class GanGeneratorGradients(Question):
 In a GAN the discriminator's output on a generated sample is \(D(G(z)) = \sigma(a)\), where
 \(\sigma(a) = 1/(1+e^{-a})\) is the logistic sigmoid and \(a\) is the discriminator's logit. For one sample the
 logit is \(a = <<logit|num>>\). The generator can be trained to \emph{minimise} either
-\[ L_{\text{sat}}(a) = \ln\bigl(1 - \sigma(a)\bigr) \quad\text{(the original minimax loss)} \qquad\text{or}\qquad
-   L_{\text{ns}}(a) = -\ln \sigma(a) \quad\text{(the non-saturating loss)}. \]
+\[ \begin{aligned}
+L_{\text{sat}}(a) &= \ln\bigl(1 - \sigma(a)\bigr) && \text{(the original minimax loss), or}\\
+L_{\text{ns}}(a) &= -\ln \sigma(a) && \text{(the non-saturating loss).}
+\end{aligned} \]
 Give each answer to 3 significant digits (answers within 1\% are accepted).
 """
     solution = r"""
@@ -45,7 +47,7 @@ Give each answer to 3 significant digits (answers within 1\% are accepted).
 
 <% if d < 0.5 %>
 The discriminator rejects this sample (\(D < 0.5\)): the saturating loss gives a gradient of magnitude only
-\(<<d|num>>\), which vanishes as \(D \to 0\), while the non-saturating loss gives \(<<(1 - d)|num>>\), close to 1.
+\(<<d|num>>\), which vanishes as \(D \to 0\), while the non-saturating loss gives \(<<(1 - d)|num>>\), which tends to 1 as \(D \to 0\).
 This is why the non-saturating loss is used early in training.
 <% else %>
 Here \(D \ge 0.5\): the saturating loss now gives the larger gradient (\(<<d|num>>\) against

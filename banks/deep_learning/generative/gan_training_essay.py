@@ -14,9 +14,9 @@ from generator.question import Question
 
 #: (prompt, model answer): one is drawn per variant.
 PROMPTS = (
-    (r"Explain the \emph{non-convergence} problem of standard GAN training: why can gradient-based training of "
-     r"a GAN fail to reach an equilibrium even though a good one exists? Describe two remedies and say why each "
-     r"helps.",
+    ((r"Explain the \emph{non-convergence} problem of standard GAN training: why can gradient-based training of "
+      r"a GAN fail to reach an equilibrium even though a good one exists? Describe two remedies and say why each "
+      r"helps."),
      r"""A GAN is a two-player minimax game \(\min_G \max_D V(D, G)\), not the minimisation of one loss. Training
 takes alternating (or simultaneous) gradient steps for \(D\) and \(G\), and each step changes the objective the
 other player faces. Gradient descent--ascent is only guaranteed to converge for convex--concave games; for
@@ -31,8 +31,8 @@ overlap; spectral normalisation or gradient penalties keep the discriminator smo
 (different learning rates for \(D\) and \(G\)) give convergence guarantees to a local equilibrium; historical
 averaging of the parameters, feature matching or label smoothing damp the oscillation; the non-saturating
 generator loss avoids vanishing gradients when \(D\) wins."""),
-    (r"What is \emph{mode collapse} in a GAN, why does the GAN objective allow it, and how can it be detected "
-     r"and reduced?",
+    ((r"What is \emph{mode collapse} in a GAN, why does the GAN objective allow it, and how can it be detected "
+      r"and reduced?"),
      r"""Mode collapse: the generator maps many different noise vectors \(z\) to the same or a few similar outputs,
 so its samples cover only some modes of the data distribution (for example only a few digit classes), although
 each sample may look realistic. It arises because the generator is trained against the current discriminator:
@@ -45,9 +45,9 @@ Detection: low diversity of samples, many near-duplicates, a generated class his
 metrics such as FID and precision/recall for generative models. Remedies: minibatch discrimination (the
 discriminator sees statistics across a batch, so a batch of identical samples is easy to reject), feature
 matching, unrolled GANs, Wasserstein losses with gradient penalty, and mixtures of generators."""),
-    (r"The original GAN generator minimises \(\ln(1 - D(G(z)))\), but in practice it is trained to minimise "
-     r"\(-\ln D(G(z))\). Explain why, using the gradients with respect to the discriminator's logit, and say "
-     r"whether this change moves the optimum of the game.",
+    ((r"The original GAN generator minimises \(\ln(1 - D(G(z)))\), but in practice it is trained to minimise "
+      r"\(-\ln D(G(z))\). Explain why, using the gradients with respect to the discriminator's logit, and say "
+      r"whether this change moves the optimum of the game."),
      r"""Write \(D(G(z)) = \sigma(a)\) with \(a\) the discriminator's logit. Then
 \(\frac{d}{da}\ln(1 - \sigma(a)) = -\sigma(a)\) and \(\frac{d}{da}\bigl(-\ln\sigma(a)\bigr) = \sigma(a) - 1\).
 Early in training the generator's samples are poor and the discriminator rejects them confidently, so

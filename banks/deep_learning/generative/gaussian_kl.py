@@ -50,7 +50,7 @@ in nats (natural logarithm), to 3 decimals.
 For two univariate Gaussians
 \[ \mathrm{KL}(q\,\|\,p) = \ln\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12. \]
 Here \(\ln(<<sigma2|num>>/<<sigma1|num>>) = <<log_term|num(4)>>\) and
-\(\bigl(<<sigma1|num>>^2 + (<<mu1|num>> - (<<mu2|num>>))^2\bigr)/(2\cdot<<sigma2|num>>^2) = <<quad_term|num(4)>>\), so
+\(\bigl(\sigma_1^2 + (\mu_1-\mu_2)^2\bigr)/(2\sigma_2^2) = \bigl(<<sigma1|num>>^2 + (<<diff|num>>)^2\bigr)/(2\cdot<<sigma2|num>>^2) = <<quad_term|num(4)>>\), so
 \[ \mathrm{KL}(q\,\|\,p) = <<log_term|num(4)>> + <<quad_term|num(4)>> - 0.5 = <<answer.value|num(3)>> \text{ nats}. \]
 The divergence is not symmetric: \(\mathrm{KL}(p\,\|\,q) = <<reverse|num(3)>>\) here<% if same %>, and both are 0 because the two distributions are equal<% endif %>.
 """
@@ -64,7 +64,7 @@ The divergence is not symmetric: \(\mathrm{KL}(p\,\|\,q) = <<reverse|num(3)>>\) 
                 return p
 
     def working(self, p):
-        return {"log_term": math.log(p["sigma2"] / p["sigma1"]),
+        return {"diff": p["mu1"] - p["mu2"], "log_term": math.log(p["sigma2"] / p["sigma1"]),
                 "quad_term": (p["sigma1"] ** 2 + (p["mu1"] - p["mu2"]) ** 2) / (2 * p["sigma2"] ** 2),
                 "reverse": gaussian_kl(p["mu2"], p["sigma2"], p["mu1"], p["sigma1"]),
                 "same": (p["mu1"], p["sigma1"]) == (p["mu2"], p["sigma2"])}

@@ -10,41 +10,41 @@ from generator.answers import Option, multiple_choice
 from generator.question import Question
 
 TRUE = (
-    r"The reparameterisation trick writes the latent sample as \(z = \mu + \sigma \odot \epsilon\) with "
-    r"\(\epsilon \sim \mathcal{N}(0, I)\), so the sample is a differentiable function of the encoder's outputs.",
-    r"The evidence lower bound \(\mathbb{E}_{q(z\mid x)}[\ln p(x\mid z)] - \mathrm{KL}\bigl(q(z\mid x)\,\|\,p(z)\bigr)\) "
-    r"is never larger than \(\ln p(x)\).",
+    (r"The reparameterisation trick writes the latent sample as \(z = \mu + \sigma \odot \epsilon\) with "
+     r"\(\epsilon \sim \mathcal{N}(0, I)\), so the sample is a differentiable function of the encoder's outputs."),
+    (r"The evidence lower bound \(\mathbb{E}_{q(z\mid x)}[\ln p(x\mid z)] - \mathrm{KL}\bigl(q(z\mid x)\,\|\,p(z)\bigr)\) "
+     r"is never larger than \(\ln p(x)\)."),
     r"In the standard VAE the prior over the latent code is the isotropic Gaussian \(\mathcal{N}(0, I)\).",
-    r"The encoder outputs the parameters of an approximate posterior \(q(z\mid x)\), usually the mean and the "
-    r"(log-)variance of a Gaussian with diagonal covariance.",
-    r"The difference \(\ln p(x) - \mathrm{ELBO}\) equals \(\mathrm{KL}\bigl(q(z\mid x)\,\|\,p(z\mid x)\bigr)\), the "
-    r"divergence from the approximate to the true posterior.",
-    r"With a diagonal Gaussian \(q(z\mid x)\) and an \(\mathcal{N}(0, I)\) prior, the KL term of the loss can be "
-    r"computed in closed form from \(\mu\) and \(\sigma\), without sampling.",
-    r"To generate a new example, one draws \(z\) from the prior and passes it through the decoder; the encoder "
-    r"is not needed.",
+    (r"The encoder outputs the parameters of an approximate posterior \(q(z\mid x)\), usually the mean and the "
+     r"(log-)variance of a Gaussian with diagonal covariance."),
+    (r"The difference \(\ln p(x) - \mathrm{ELBO}\) equals \(\mathrm{KL}\bigl(q(z\mid x)\,\|\,p(z\mid x)\bigr)\), the "
+     r"divergence from the approximate to the true posterior."),
+    (r"With a diagonal Gaussian \(q(z\mid x)\) and an \(\mathcal{N}(0, I)\) prior, the KL term of the loss can be "
+     r"computed in closed form from \(\mu\) and \(\sigma\), without sampling."),
+    (r"To generate a new example, one draws \(z\) from the prior and passes it through the decoder; the encoder "
+     r"is not needed."),
 )
 #: (false statement, why it is false): the reason is shown in the key.
 FALSE = (
     (r"The encoder computes the exact posterior \(p(z\mid x)\) of the latent code.",
-     r"the exact posterior needs \(p(x) = \int p(x\mid z)p(z)\,dz\), which is intractable; the encoder gives "
-     r"an approximation \(q(z\mid x)\)."),
+     (r"the exact posterior needs \(p(x) = \int p(x\mid z)p(z)\,dz\), which is intractable; the encoder gives "
+      r"an approximation \(q(z\mid x)\).")),
     (r"The KL divergence in the loss is symmetric: \(\mathrm{KL}(q\,\|\,p) = \mathrm{KL}(p\,\|\,q)\).",
      r"the KL divergence is not symmetric in general."),
     (r"The ELBO is an upper bound on \(\ln p(x)\), so training minimises it.",
      r"it is a lower bound on \(\ln p(x)\), and training maximises it (minimises its negative)."),
     (r"The reparameterisation trick is needed because the decoder network is not differentiable.",
-     r"the decoder is an ordinary differentiable network; the trick is needed because sampling "
-     r"\(z \sim q(z\mid x)\) is not differentiable with respect to the encoder's parameters."),
+     (r"the decoder is an ordinary differentiable network; the trick is needed because sampling "
+      r"\(z \sim q(z\mid x)\) is not differentiable with respect to the encoder's parameters.")),
     (r"Without the KL term, the reconstruction loss alone still makes the codes follow \(\mathcal{N}(0, I)\).",
-     r"nothing else ties \(q(z\mid x)\) to the prior; without the KL term the model behaves like a plain "
-     r"autoencoder and samples drawn from the prior decode poorly."),
+     (r"nothing else ties \(q(z\mid x)\) to the prior; without the KL term the model behaves like a plain "
+      r"autoencoder and samples drawn from the prior decode poorly.")),
     (r"A VAE cannot be trained with stochastic gradient descent because its latent variable is continuous.",
-     r"with the reparameterisation trick the ELBO has a Monte Carlo estimate that is differentiable, and it is "
-     r"optimised with SGD (or Adam)."),
+     (r"with the reparameterisation trick the ELBO has a Monte Carlo estimate that is differentiable, and it is "
+      r"optimised with SGD (or Adam).")),
     (r"Giving the KL term a larger weight makes the reconstructions sharper.",
-     r"a heavier KL weight pulls the codes towards the prior and keeps less information about \(x\), so "
-     r"reconstructions typically become blurrier."),
+     (r"a heavier KL weight pulls the codes towards the prior and keeps less information about \(x\), so "
+      r"reconstructions typically become blurrier.")),
 )
 
 

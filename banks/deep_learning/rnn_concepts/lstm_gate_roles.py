@@ -14,28 +14,28 @@ from generator.question import Question
 PROMPTS = (
     (r"Which gate decides what information to erase from the cell state \(c_{t-1}\)?",
      ("forget gate", "forget", "the forget gate", "forget-gate"),
-     r"the \textbf{forget gate} \(f_t\) multiplies \(c_{t-1}\) element-wise: entries near 0 erase, entries near "
-     r"1 keep."),
+     (r"the \textbf{forget gate} \(f_t\) multiplies \(c_{t-1}\) element-wise: entries near 0 erase, entries near "
+      r"1 keep.")),
     (r"Which gate decides how much of the new candidate values \(g_t\) is written into the cell state?",
      ("input gate", "input", "the input gate", "input-gate"),
-     r"the \textbf{input gate} \(i_t\) scales the candidate \(g_t\) in \(i_t \odot g_t\) before it is added to "
-     r"the cell state."),
-    (r"Which gate decides how much of the squashed cell state \(\tanh(c_t)\) is exposed as the hidden state "
-     r"\(h_t\)?",
+     (r"the \textbf{input gate} \(i_t\) scales the candidate \(g_t\) in \(i_t \odot g_t\) before it is added to "
+      r"the cell state.")),
+    ((r"Which gate decides how much of the squashed cell state \(\tanh(c_t)\) is exposed as the hidden state "
+      r"\(h_t\)?"),
      ("output gate", "output", "the output gate", "output-gate"),
      r"the \textbf{output gate} \(o_t\) gives \(h_t = o_t \odot \tanh(c_t)\)."),
-    (r"Which internal vector of an LSTM carries long-term information from step to step, and is updated by "
-     r"adding gated new candidate values to a gated copy of its previous value?",
+    ((r"Which internal vector of an LSTM carries long-term information from step to step, and is updated by "
+      r"adding gated new candidate values to a gated copy of its previous value?"),
      ("cell state", "cell", "the cell state", "memory cell", "cell memory", "cell-state"),
-     r"the \textbf{cell state} \(c_t = f_t \odot c_{t-1} + i_t \odot g_t\); because it is updated by "
-     r"addition, gradients can flow along it over many steps when \(f_t \approx 1\)."),
-    (r"Which activation function do the input, forget and output gates use, so that their values lie between "
-     r"0 and 1?",
+     (r"the \textbf{cell state} \(c_t = f_t \odot c_{t-1} + i_t \odot g_t\); because it is updated by "
+      r"addition, gradients can flow along it over many steps when \(f_t \approx 1\).")),
+    ((r"Which activation function do the input, forget and output gates use, so that their values lie between "
+      r"0 and 1?"),
      ("sigmoid", "logistic", "logistic sigmoid", "sigmoid function", "logistic function", "the sigmoid"),
-     r"the \textbf{sigmoid} \(\sigma(z) = 1/(1+e^{-z})\); a gate must act as a soft switch between 0 (block) "
-     r"and 1 (pass)."),
-    (r"Which activation function produces the candidate values \(g_t\) (and squashes \(c_t\) before the output "
-     r"gate), with values between \(-1\) and \(1\)?",
+     (r"the \textbf{sigmoid} \(\sigma(z) = 1/(1+e^{-z})\); a gate must act as a soft switch between 0 (block) "
+      r"and 1 (pass).")),
+    ((r"Which activation function produces the candidate values \(g_t\) (and squashes \(c_t\) before the output "
+      r"gate), with values between \(-1\) and \(1\)?"),
      ("tanh", "hyperbolic tangent", "the hyperbolic tangent", "tanh function"),
      r"the \textbf{hyperbolic tangent} \(\tanh\), which lets candidate values be negative as well as positive."),
 )

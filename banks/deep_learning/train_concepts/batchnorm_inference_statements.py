@@ -11,18 +11,18 @@ from generator.answers import Option, single_choice
 from generator.question import Question
 
 TRUE = (
-    r"In evaluation mode, a BatchNorm layer normalises with the running estimates of the mean and variance "
-    r"collected during training, not with the statistics of the current batch.",
-    r"In training mode, a BatchNorm layer normalises each feature with the mean and variance of the current "
-    r"mini-batch.",
-    r"If a model is left in training mode at test time, the prediction for one example depends on which other "
-    r"examples are in the same batch.",
-    r"At inference a BatchNorm layer is a fixed affine map per feature, so it can be folded into the weights "
-    r"and bias of the convolution or linear layer before it.",
-    r"The running mean and variance are updated as exponential moving averages while training; they are "
-    r"buffers, not parameters trained by gradient descent.",
-    r"If the test data come from a different distribution than the training data, the stored running "
-    r"statistics may not fit them, and accuracy at inference can drop.",
+    (r"In evaluation mode, a BatchNorm layer normalises with the running estimates of the mean and variance "
+     r"collected during training, not with the statistics of the current batch."),
+    (r"In training mode, a BatchNorm layer normalises each feature with the mean and variance of the current "
+     r"mini-batch."),
+    (r"If a model is left in training mode at test time, the prediction for one example depends on which other "
+     r"examples are in the same batch."),
+    (r"At inference a BatchNorm layer is a fixed affine map per feature, so it can be folded into the weights "
+     r"and bias of the convolution or linear layer before it."),
+    (r"The running mean and variance are updated as exponential moving averages while training; they are "
+     r"buffers, not parameters trained by gradient descent."),
+    (r"If the test data come from a different distribution than the training data, the stored running "
+     r"statistics may not fit them, and accuracy at inference can drop."),
     r"The learnable scale \(\gamma\) and shift \(\beta\) are applied in both training and evaluation mode.",
 )
 #: (false statement, why it is false): the reason is shown in the key.
@@ -40,8 +40,8 @@ FALSE = (
     (r"The running statistics keep being updated while the model is evaluated in eval mode.",
      r"they are updated only in training mode; in eval mode they are read, not changed."),
     (r"Calling \texttt{model.eval()} in PyTorch also stops gradient computation, like \texttt{torch.no\_grad()}.",
-     r"\texttt{eval()} only switches layers such as BatchNorm and dropout to their inference behaviour; "
-     r"gradient tracking is turned off by \texttt{torch.no\_grad()}."),
+     (r"\texttt{eval()} only switches layers such as BatchNorm and dropout to their inference behaviour; "
+      r"gradient tracking is turned off by \texttt{torch.no\_grad()}.")),
 )
 
 

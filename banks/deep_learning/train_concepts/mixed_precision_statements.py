@@ -12,37 +12,38 @@ from generator.answers import Option, multiple_choice
 from generator.question import Question
 
 TRUE = (
-    r"The largest finite fp16 (half-precision) number is 65504, so large activations or losses can overflow "
-    r"to infinity.",
-    r"Loss scaling multiplies the loss by a factor \(S\) before backpropagation and divides the gradients by "
-    r"\(S\) before the weight update, so that small gradients do not underflow to zero in fp16.",
-    r"A master copy of the weights is kept in fp32, because small updates added to fp16 weights can be rounded "
-    r"away entirely.",
-    r"With dynamic loss scaling, a step whose gradients contain inf or NaN is skipped and the scale factor is "
-    r"reduced.",
-    r"Mixed precision reduces memory use and speeds up matrix multiplications on hardware with fast "
-    r"half-precision units.",
-    r"Numerically sensitive operations such as large reductions, softmax and the loss are usually computed "
-    r"in fp32.",
-    r"bfloat16 has the same 8 exponent bits as fp32, so it covers about the same range and usually needs no "
-    r"loss scaling.",
+    (r"The largest finite fp16 (half-precision) number is 65504, so large activations or losses can overflow "
+     r"to infinity."),
+    (r"Loss scaling multiplies the loss by a factor \(S\) before backpropagation and divides the gradients by "
+     r"\(S\) before the weight update, so that small gradients do not underflow to zero in fp16."),
+    (r"A master copy of the weights is kept in fp32, because small updates added to fp16 weights can be rounded "
+     r"away entirely."),
+    (r"With dynamic loss scaling, a step whose gradients contain inf or NaN is skipped and the scale factor is "
+     r"reduced."),
+    (r"Mixed precision reduces memory use and speeds up matrix multiplications on hardware with fast "
+     r"half-precision units."),
+    (r"Numerically sensitive operations such as large reductions, softmax and the loss are usually computed "
+     r"in fp32."),
+    (r"bfloat16 has the same 8 exponent bits as fp32, so it covers about the same range and usually needs no "
+     r"loss scaling."),
 )
 #: (false statement, why it is false): the reason is shown in the key.
 FALSE = (
     (r"Mixed-precision training runs every operation in fp64 to increase accuracy.",
      r"it runs most operations in fp16 or bfloat16 and keeps only sensitive ones in fp32; fp64 is not used."),
     (r"Loss scaling changes the direction of the gradient, so the learning rate must be divided by the scale.",
-     r"the gradients are divided by the same scale before the update, so the update is unchanged."),
+     (r"multiplying by a positive constant never changes a direction, and the gradients are divided by the same "
+      r"scale before the update, so the update is unchanged.")),
     (r"fp16 can represent a larger range of magnitudes than fp32.",
      r"fp16 reaches only 65504, fp32 about \(3.4\times 10^{38}\)."),
     (r"Loss scaling is used to stop large gradients from overflowing.",
-     r"it scales the loss \emph{up} to stop small gradients from underflowing; overflow is handled by lowering "
-     r"the scale."),
+     (r"it scales the loss \emph{up} to stop small gradients from underflowing; overflow is handled by lowering "
+      r"the scale.")),
     (r"Keeping an fp32 master copy of the weights makes the forward pass twice as fast.",
      r"the master copy costs extra memory; it is there for accurate weight updates, not for speed."),
     (r"The weight update must also be done in fp16, or mixed precision brings no benefit.",
-     r"the update is applied to the fp32 master weights; the savings come from the fp16 forward and backward "
-     r"passes."),
+     (r"the update is applied to the fp32 master weights; the savings come from the fp16 forward and backward "
+      r"passes.")),
     (r"fp16 numbers carry about 16 significant decimal digits.",
      r"fp16 has an 11-bit significand, about 3 significant decimal digits."),
 )
