@@ -53,10 +53,13 @@ def plain_number(x: Any) -> int | float:
 def format_number(x: float, places: int | None = None) -> str:
     """Format a number for a paper or key.
 
-    Integral values print as integers (``12``, not ``12.0``); others with
+    Python ints print exactly, however large (``2**180`` in full); integral
+    floats print as integers (``12``, not ``12.0``); others with
     ``places`` decimals when given, else with 6 significant digits. A minus
     sign is ASCII ``-``; LaTeX math mode typesets it as a minus.
     """
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return str(int(x))
     if _is_integral(x):
         return str(int(x))
     if places is not None:
@@ -265,8 +268,10 @@ class Matrix(Answer):
 
 @dataclass(frozen=True)
 class Option:
-    """One choice option: LaTeX text, an optional numeric value, and why it is wrong.
+    r"""One choice option: LaTeX text, an optional numeric value, and why it is wrong.
 
+    ``text_tex`` and ``rationale`` are LaTeX (escape ``_``, ``^``, ``%``; put
+    math in ``\( \)``).
     ``value`` is set for numeric options: distinctness is then judged by
     value and tolerance, and ``solve --json`` reports the correct value.
     ``rationale`` names the mistake a distractor models (e.g. "forgot the

@@ -28,7 +28,8 @@ the paper template from the answer, not written in the stem.
 
 Contract (checked by ``variant.make_variant`` and ``variantex check``):
 ``draw`` returns JSON-ready values only; ``solve`` returns an
-:class:`answers.Answer` and raises ``ValueError`` for params it cannot take;
+:class:`answers.Answer` and raises ``ValueError`` (or ``TypeError``) for params
+it cannot take;
 ``verify`` returns a value the answer ``agrees_with`` (required whenever the
 answer is computed; statement pools, short text and essays may omit it).
 """

@@ -31,13 +31,13 @@ BOX = r"\(\square\)"
 FILLED = r"\(\blacksquare\)"
 
 
-#: Options whose LaTeX is at most this long sit side by side in one row on papers.
+#: Up to four options whose LaTeX is at most this long sit side by side in one row on papers.
 SHORT_OPTION = 30
 
 
 def _options(options: tuple[Option, ...], key: bool) -> str:
     marks = [FILLED if key and o.correct else BOX for o in options]
-    if not key and all(len(o.text_tex) <= SHORT_OPTION for o in options):
+    if not key and len(options) <= 4 and all(len(o.text_tex) <= SHORT_OPTION for o in options):
         cells = " & ".join(f"({LETTERS[i]}) {m} {o.text_tex}" for i, (o, m) in enumerate(zip(options, marks)))
         return (r"\par\smallskip\noindent\begin{tabular*}{\linewidth}{@{}"
                 + r"@{\extracolsep{\fill}}l" * len(options) + "@{}}\n" + cells + "\n\\end{tabular*}")

@@ -95,7 +95,7 @@ def make_variant(question: Question, seed: int, overrides: Mapping[str, Any] | N
         params = _draw(question, rng, seed, overrides)
         try:
             answer = question.solve(params)
-        except (ValueError, ZeroDivisionError) as e:
+        except (ValueError, TypeError, ZeroDivisionError) as e:
             if overrides:
                 raise ParamError(f"{question.id}: invalid params {json.dumps(params)}: {e}") from None
             raise TemplateError(f"{question.id} (seed {seed}): solve failed on drawn params "
