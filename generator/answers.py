@@ -282,6 +282,8 @@ class Option:
     value: float | None = None
     correct: bool = False
     rationale: str = ""
+    #: How a numeric option reads as plain text (CSV key); "" for text options.
+    text_plain: str = ""
 
 
 def numeric_option(value: float, *, unit: str = "", places: int | None = None,
@@ -289,7 +291,7 @@ def numeric_option(value: float, *, unit: str = "", places: int | None = None,
     """An option that shows the number ``value`` (in math mode, with ``unit``)."""
     text = format_number(value, places)
     tex = rf"\({text}\)" + (rf"\,{unit}" if unit else "")
-    return Option(tex, plain_number(value), correct, rationale)
+    return Option(tex, plain_number(value), correct, rationale, text)
 
 
 def _distinct(a: Option, b: Option, tolerance: float) -> bool:
@@ -398,8 +400,10 @@ class SingleChoice(Answer):
         return self.options[self.correct_index].value
 
     def key_text(self) -> str:
-        v = self.value
-        return f"({self.letter})" + (f" {format_number(v)}" if v is not None else "")
+        """The letter, and for a numeric option the number as the option shows it: ``(b) 0.0744``."""
+        o = self.options[self.correct_index]
+        shown = o.text_plain or (format_number(o.value) if o.value is not None else "")
+        return f"({self.letter})" + (f" {shown}" if shown else "")
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.kind, "correct": self.letter,
@@ -548,7 +552,7 @@ class Essay(Answer):
     lines: int = 6
 
     def key_text(self) -> str:
-        return "(essay: see model answer)"
+        return "essay, graded by hand against the model answer"
 
     def to_json(self) -> dict[str, Any]:
         return {"type": self.kind, "model_answer_tex": self.model_answer_tex}

@@ -100,8 +100,7 @@ def plan_questions(loaded: LoadedSpec, bank: Bank, student_id: str) -> list[list
                 qs = [bank.questions[ref.id]]
             else:
                 qs = _pick(ref, bank, spec.seed, student_id, (si, qi), explicit | used)
-            points = ref.points or section.points
-            chosen += [(q, points) for q in qs]
+            chosen += [(q, ref.points or section.points or q.points) for q in qs]
             used |= {q.id for q in qs}
         plan.append(chosen)
     return plan

@@ -71,11 +71,11 @@ class TexAnswerRenderer:
         return r"\par\medskip\noindent Answer: \framebox[5cm]{\rule{0pt}{1.4em}}" + unit
 
     def _key_numerical(self, a: Numerical) -> str:
+        unit = rf"\ {a.unit}" if a.unit else ""
         tol = ""
         if a.tolerance:
-            tol = rf" (accepted within \(\pm {a.tolerance:g}\){' relative' if a.relative else ''})"
-        return r"\par\medskip\noindent\(\displaystyle " + a.shown() + r"\)" + (rf"\ {a.unit}" if a.unit else "") \
-            + tol + _answer_line(a)
+            tol = rf" \quad (accepted within \(\pm {a.tolerance:g}\){' relative' if a.relative else ''})"
+        return r"\par\medskip" + _answer_line(a) + unit + tol
 
     def _space_short_text(self, a: ShortText) -> str:
         return r"\par\medskip\noindent Answer: \framebox[8cm]{\rule{0pt}{1.4em}}"
@@ -88,7 +88,7 @@ class TexAnswerRenderer:
         return rule * a.lines
 
     def _key_essay(self, a: Essay) -> str:
-        return r"\par\medskip\noindent\textbf{Model answer.} " + a.model_answer_tex
+        return _answer_line(a) + r"\par\medskip\noindent\textbf{Model answer.} " + a.model_answer_tex
 
     # --- choices
     def _space_single_choice(self, a: SingleChoice) -> str:
@@ -118,7 +118,7 @@ class TexAnswerRenderer:
     # --- vector / matrix
     def _space_matrix(self, a: Matrix) -> str:
         rows, cols = (1, a.shape[0]) if len(a.shape) == 1 else a.shape
-        cell = r"\rule{0pt}{1.6em}\hspace{3em}"
+        cell = r"\rule{0pt}{1.8em}\hphantom{0000000}"
         body = r" \\ ".join(" & ".join([cell] * cols) for _ in range(rows))
         return (r"\par\medskip\noindent Answer (" + f"{a.type_name}, {rows}\\(\\times\\){cols}" + r"):"
                 r"\[ \begin{bmatrix} " + body + r" \end{bmatrix} \]")

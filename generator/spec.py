@@ -93,13 +93,16 @@ class PickRule(_Model):
 class Section(_Model):
     """A titled group of questions; ``points`` is the default per question.
 
+    A question's points are, in order of precedence: its own entry's
+    ``points``, the section's ``points``, the template's suggested ``points``.
+
     ``negative_marking`` is the fraction of a choice or true/false question's
     points deducted for a wrong (not blank) answer.
     """
 
     title: str
     instructions: str = ""
-    points: PositiveFloat = 1.0
+    points: PositiveFloat | None = None
     negative_marking: Annotated[float, Field(ge=0, le=1)] = 0.0
     questions: Annotated[tuple[QuestionRef | PickRule, ...], Field(min_length=1)]
 

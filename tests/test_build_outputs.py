@@ -42,10 +42,14 @@ def _text(pdf: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
+def _normalise(s: str) -> str:
+    # typeset text extracts a few ASCII signs as their typographic twins
+    return s.replace("’", "'").replace("ˆ", "^").replace("˜", "~").replace("−", "-").replace("×", "x")
+
+
 def _squash(s: str) -> str:
-    # pdf text extraction drops or adds spaces and renders a few ASCII signs as their typographic twins
-    s = s.replace("’", "'").replace("ˆ", "^").replace("˜", "~").replace("−", "-").replace("×", "x")
-    return re.sub(r"\s+", "", s)
+    # pdf text extraction also drops or adds spaces
+    return re.sub(r"\s+", "", _normalise(s))
 
 
 def test_every_output_is_written(out):
@@ -62,7 +66,7 @@ def test_every_output_is_written(out):
 def test_each_paper_shows_its_own_student_and_numbers(out, manifest):
     texts = {}
     for paper in manifest["papers"]:
-        text = _text(out / "papers" / f"{paper['student_id']}.pdf")
+        text = _normalise(_text(out / "papers" / f"{paper['student_id']}.pdf"))
         texts[paper["student_id"]] = text
         squashed = _squash(text)
         assert _squash(paper["name"]) in squashed, paper["name"]

@@ -72,7 +72,8 @@ There are \(n = <<hidden_layers>>\times<<width>> = <<n>>\) hidden units, each ei
         def option(value, tex, why="", correct=False):
             if small:
                 return numeric_option(value, correct=correct, rationale=why)
-            return Option(rf"\({tex}\)", float(value), correct, why)
+            plain = tex.replace("{", "").replace("}", "").replace(r"\cdot ", "*")
+            return Option(rf"\({tex}\)", float(value), correct, why, plain)
 
         wrong = [
             option(n * n, str(n * n), "squared the number of units"),
