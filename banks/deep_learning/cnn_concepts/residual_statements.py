@@ -7,8 +7,7 @@ when shapes differ, the degradation problem; He et al., "Identity Mappings in De
 Convolutional Networks" (CVPR 2017) for concatenation instead of addition.
 """
 
-from generator.answers import Option, single_choice
-from generator.question import Question
+from generator.statements import StatementQuestion
 
 TRUE = (
     (r"For a block \(y = x + F(x)\), the chain rule gives "
@@ -48,7 +47,7 @@ FALSE = (
 )
 
 
-class ResidualStatements(Question):
+class ResidualStatements(StatementQuestion):
     id = "dl/cnn/residual-statements"
     title = "Residual connections: true and false statements"
     topic = "cnn"
@@ -58,18 +57,5 @@ class ResidualStatements(Question):
     stem = (r"Consider residual blocks \(y = x + F(x)\) as in ResNet, where \(F\) is a small stack of "
             r"convolution, batch normalisation and ReLU layers and \(L\) is the loss. Which of the following "
             r"statements is <% if polarity %>TRUE<% else %>FALSE<% endif %>?")
-    solution = r"""
-<% for o in answer.options %>
-(<<loop.index0|letter>>) <<o.text_tex>> \textit{<% if o.rationale %>False: <<o.rationale>><% else %>True.<% endif %>}\par
-<% endfor %>
-"""
-
-    def draw(self, rng):
-        return {"polarity": bool(rng.integers(0, 2))}
-
-    def solve(self, p):
-        true = [Option(s) for s in TRUE]
-        false = [Option(s, rationale=why) for s, why in FALSE]
-        if p["polarity"]:
-            return single_choice(true, false, sample_wrong=True)
-        return single_choice(false, true, sample_wrong=True)
+    true_statements = TRUE
+    false_statements = FALSE

@@ -1,7 +1,6 @@
 """Autoencoders: which statement is true (or false)? A pool of statements."""
 
-from generator.answers import Option, single_choice
-from generator.question import Question
+from generator.statements import StatementQuestion
 
 TRUE = (
     r"An undercomplete autoencoder can be used for dimensionality reduction.",
@@ -25,7 +24,7 @@ FALSE = (
 )
 
 
-class AutoencoderStatements(Question):
+class AutoencoderStatements(StatementQuestion):
     id = "dl/generative/autoencoder-statements"
     title = "Autoencoders: true and false statements"
     topic = "generative"
@@ -33,18 +32,5 @@ class AutoencoderStatements(Question):
     difficulty = "beginner"
     source = "seed paper 000 (Quiz-3, Q1-Q2)"
     stem = r"Which of the following statements about autoencoders is <% if polarity %>TRUE<% else %>FALSE<% endif %>?"
-    solution = r"""
-<% for o in answer.options %>
-(<<loop.index0|letter>>) <<o.text_tex>> \textit{<% if o.rationale %>False: <<o.rationale>><% else %>True.<% endif %>}\par
-<% endfor %>
-"""
-
-    def draw(self, rng):
-        return {"polarity": bool(rng.integers(0, 2))}
-
-    def solve(self, p):
-        true = [Option(s) for s in TRUE]
-        false = [Option(s, rationale=why) for s, why in FALSE]
-        if p["polarity"]:
-            return single_choice(true, false, sample_wrong=True)
-        return single_choice(false, true, sample_wrong=True)
+    true_statements = TRUE
+    false_statements = FALSE

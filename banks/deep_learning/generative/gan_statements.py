@@ -7,8 +7,7 @@ the non-saturating generator loss (section 3); Goodfellow, "NIPS 2016 Tutorial: 
 Networks" (2016) for mode collapse and non-convergence.
 """
 
-from generator.answers import Option, single_choice
-from generator.question import Question
+from generator.statements import StatementQuestion
 
 TRUE = (
     (r"The discriminator outputs an estimate of the probability that its input comes from the training data "
@@ -49,7 +48,7 @@ FALSE = (
 )
 
 
-class GanStatements(Question):
+class GanStatements(StatementQuestion):
     id = "dl/generative/gan-statements"
     title = "Generative adversarial networks: true and false statements"
     topic = "generative"
@@ -58,18 +57,5 @@ class GanStatements(Question):
     source = "seed papers 000 (Quiz-3, Q4; Major, Q8) and 002 (Q4, GAN components)"
     stem = (r"Which of the following statements about generative adversarial networks (GANs) is "
             r"<% if polarity %>TRUE<% else %>FALSE<% endif %>?")
-    solution = r"""
-<% for o in answer.options %>
-(<<loop.index0|letter>>) <<o.text_tex>> \textit{<% if o.rationale %>False: <<o.rationale>><% else %>True.<% endif %>}\par
-<% endfor %>
-"""
-
-    def draw(self, rng):
-        return {"polarity": bool(rng.integers(0, 2))}
-
-    def solve(self, p):
-        true = [Option(s) for s in TRUE]
-        false = [Option(s, rationale=why) for s, why in FALSE]
-        if p["polarity"]:
-            return single_choice(true, false, sample_wrong=True)
-        return single_choice(false, true, sample_wrong=True)
+    true_statements = TRUE
+    false_statements = FALSE

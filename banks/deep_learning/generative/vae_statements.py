@@ -6,8 +6,7 @@ reparameterisation ``z = mu + sigma * eps`` with ``eps ~ N(0, I)``, the ``N(0, I
 closed-form Gaussian KL (Appendix B); Higgins et al., "beta-VAE" (ICLR 2017) for the weight of the KL term.
 """
 
-from generator.answers import Option, multiple_choice
-from generator.question import Question
+from generator.statements import StatementQuestion
 
 TRUE = (
     (r"The reparameterisation trick writes the latent sample as \(z = \mu + \sigma \odot \epsilon\) with "
@@ -48,7 +47,7 @@ FALSE = (
 )
 
 
-class VaeStatements(Question):
+class VaeStatements(StatementQuestion):
     id = "dl/generative/vae-statements"
     title = "Variational autoencoders: select the true (or false) statements"
     topic = "generative"
@@ -61,18 +60,6 @@ Consider a variational autoencoder (VAE) with encoder \(q(z\mid x)\), decoder \(
 Which of the following statements are <% if polarity %>TRUE<% else %>FALSE<% endif %>? Select all that apply
 (at least one option is correct).
 """
-    solution = r"""
-<% for o in answer.options %>
-(<<loop.index0|letter>>) <<o.text_tex>> \textit{<% if o.rationale %>False: <<o.rationale>><% else %>True.<% endif %>}\par
-<% endfor %>
-"""
-
-    def draw(self, rng):
-        return {"polarity": bool(rng.integers(0, 2))}
-
-    def solve(self, p):
-        true = [Option(s) for s in TRUE]
-        false = [Option(s, rationale=why) for s, why in FALSE]
-        if p["polarity"]:
-            return multiple_choice(true, false)
-        return multiple_choice(false, true)
+    true_statements = TRUE
+    false_statements = FALSE
+    multiple = True

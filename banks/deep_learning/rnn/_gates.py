@@ -17,9 +17,12 @@ most textbooks) is ``bias_vectors = 1``.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
-from generator.answers import numeric_option
+from generator.answers import numeric_option, single_choice
+from generator.question import Question
 
 #: Gate blocks of each cell, in PyTorch's order, with the textbook names.
 GATES = {
@@ -89,3 +92,39 @@ def distractors(g: int, n_in: int, n_h: int, nb: int, wrong_gates: tuple[tuple[i
                        rationale="used one recurrent matrix shared by all gate blocks"),
     ]
     return out
+
+
+class GatedLayerParams(Question):
+    """Shared body of the gated-cell count questions (LSTM, GRU) as numeric single choice.
+
+    Subclasses set ``cell`` (a key of :data:`GATES`), ``wrong_gates`` (the
+    gate counts of other cells, as distractors) and the stem, which may use
+    ``<<convention>>``.
+    """
+
+    cell: ClassVar[str]
+    wrong_gates: ClassVar[tuple[tuple[int, str], ...]]
+    solution = r"""
+Each of the <<g>> blocks has a \(<<hidden_size>>\times<<input_size>>\) input matrix (\(<<w_ih>>\) weights), a
+\(<<hidden_size>>\times<<hidden_size>>\) recurrent matrix (\(<<w_hh>>\) weights) and
+\(<<bias_vectors>>\times<<hidden_size>> = <<biases>>\) biases, i.e. \(<<per_gate>>\) parameters. Hence
+\[ <<g>>\times<<per_gate>> = <<answer.value|num>>. \]
+"""
+
+    def draw(self, rng):
+        return draw_sizes(rng)
+
+    def working(self, p):
+        n_in, n_h, nb = check(p)
+        return {"convention": bias_convention(nb), "g": len(GATES[self.cell]), "w_ih": n_h * n_in,
+                "w_hh": n_h * n_h, "biases": nb * n_h, "per_gate": n_h * n_in + n_h * n_h + nb * n_h}
+
+    def solve(self, p):
+        n_in, n_h, nb = check(p)
+        g = len(GATES[self.cell])
+        return single_choice(numeric_option(count(g, n_in, n_h, nb), correct=True),
+                             distractors(g, n_in, n_h, nb, wrong_gates=self.wrong_gates), sample_wrong=True)
+
+    def verify(self, p):
+        n_in, n_h, nb = check(p)
+        return count_by_arrays(self.cell, n_in, n_h, nb)

@@ -6,13 +6,10 @@ weight_hh_l0 is (4*hidden, hidden), biases b_ih and b_hh of length 4*hidden); Ho
 1997. See ``_gates.py``.
 """
 
-from generator.answers import numeric_option, single_choice
-from generator.question import Question
-
-from ._gates import bias_convention, check, count, count_by_arrays, distractors, draw_sizes
+from ._gates import GatedLayerParams
 
 
-class LstmParams(Question):
+class LstmParams(GatedLayerParams):
     id = "dl/rnn/lstm-params"
     title = "Parameters of an LSTM layer"
     topic = "rnn"
@@ -26,26 +23,5 @@ size \(<<hidden_size>>\). It has the usual four gate blocks: input gate, forget 
 gate, each with its own input-to-hidden and hidden-to-hidden weight matrices. <<convention>>
 How many trainable parameters does the layer have?
 """
-    solution = r"""
-Each of the 4 blocks has a \(<<hidden_size>>\times<<input_size>>\) input matrix (\(<<w_ih>>\) weights), a
-\(<<hidden_size>>\times<<hidden_size>>\) recurrent matrix (\(<<w_hh>>\) weights) and
-\(<<bias_vectors>>\times<<hidden_size>> = <<biases>>\) biases, i.e. \(<<per_gate>>\) parameters. Hence
-\[ 4\times<<per_gate>> = <<answer.value|num>>. \]
-"""
-
-    def draw(self, rng):
-        return draw_sizes(rng)
-
-    def working(self, p):
-        n_in, n_h, nb = check(p)
-        return {"convention": bias_convention(nb), "w_ih": n_h * n_in, "w_hh": n_h * n_h, "biases": nb * n_h,
-                "per_gate": n_h * n_in + n_h * n_h + nb * n_h}
-
-    def solve(self, p):
-        n_in, n_h, nb = check(p)
-        return single_choice(numeric_option(count(4, n_in, n_h, nb), correct=True),
-                             distractors(4, n_in, n_h, nb, wrong_gates=((3, "a GRU"),)), sample_wrong=True)
-
-    def verify(self, p):
-        n_in, n_h, nb = check(p)
-        return count_by_arrays("lstm", n_in, n_h, nb)
+    cell = "lstm"
+    wrong_gates = ((3, "a GRU"),)

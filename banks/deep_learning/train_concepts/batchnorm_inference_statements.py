@@ -7,8 +7,7 @@ buffers updated with ``momentum`` in training mode only; in ``eval()`` mode the 
 and of ``torch.no_grad`` / ``Module.eval`` (``eval`` does not turn off autograd).
 """
 
-from generator.answers import Option, single_choice
-from generator.question import Question
+from generator.statements import StatementQuestion
 
 TRUE = (
     (r"In evaluation mode, a BatchNorm layer normalises with the running estimates of the mean and variance "
@@ -45,7 +44,7 @@ FALSE = (
 )
 
 
-class BatchnormInferenceStatements(Question):
+class BatchnormInferenceStatements(StatementQuestion):
     id = "dl/train/batchnorm-inference-statements"
     title = "Batch normalisation at inference: true and false statements"
     topic = "train"
@@ -54,18 +53,5 @@ class BatchnormInferenceStatements(Question):
     source = "seed paper 001 (Q14, BatchNorm good in training, poor at inference)"
     stem = (r"A network uses batch normalisation (BatchNorm) layers. Which of the following statements about "
             r"BatchNorm in training and at inference is <% if polarity %>TRUE<% else %>FALSE<% endif %>?")
-    solution = r"""
-<% for o in answer.options %>
-(<<loop.index0|letter>>) <<o.text_tex>> \textit{<% if o.rationale %>False: <<o.rationale>><% else %>True.<% endif %>}\par
-<% endfor %>
-"""
-
-    def draw(self, rng):
-        return {"polarity": bool(rng.integers(0, 2))}
-
-    def solve(self, p):
-        true = [Option(s) for s in TRUE]
-        false = [Option(s, rationale=why) for s, why in FALSE]
-        if p["polarity"]:
-            return single_choice(true, false, sample_wrong=True)
-        return single_choice(false, true, sample_wrong=True)
+    true_statements = TRUE
+    false_statements = FALSE

@@ -8,8 +8,7 @@ scale is reduced; ops such as softmax and losses autocast to float32); Kalamkar 
 BFLOAT16 for Deep Learning Training" (2019) (bfloat16 keeps the 8 exponent bits of fp32).
 """
 
-from generator.answers import Option, multiple_choice
-from generator.question import Question
+from generator.statements import StatementQuestion
 
 TRUE = (
     (r"The largest finite fp16 (half-precision) number is 65504, so large activations or losses can overflow "
@@ -49,7 +48,7 @@ FALSE = (
 )
 
 
-class MixedPrecisionStatements(Question):
+class MixedPrecisionStatements(StatementQuestion):
     id = "dl/train/mixed-precision-statements"
     title = "Mixed-precision training: select the true (or false) statements"
     topic = "train"
@@ -62,18 +61,6 @@ A network is trained with mixed precision: most of the forward and backward pass
 point (fp16) and the rest in 32-bit (fp32). Which of the following statements are
 <% if polarity %>TRUE<% else %>FALSE<% endif %>? Select all that apply (at least one option is correct).
 """
-    solution = r"""
-<% for o in answer.options %>
-(<<loop.index0|letter>>) <<o.text_tex>> \textit{<% if o.rationale %>False: <<o.rationale>><% else %>True.<% endif %>}\par
-<% endfor %>
-"""
-
-    def draw(self, rng):
-        return {"polarity": bool(rng.integers(0, 2))}
-
-    def solve(self, p):
-        true = [Option(s) for s in TRUE]
-        false = [Option(s, rationale=why) for s, why in FALSE]
-        if p["polarity"]:
-            return multiple_choice(true, false)
-        return multiple_choice(false, true)
+    true_statements = TRUE
+    false_statements = FALSE
+    multiple = True
