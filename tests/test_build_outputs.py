@@ -125,7 +125,7 @@ def test_print_files_start_each_paper_on_an_odd_page(out, manifest):
 def test_manifest_records_what_a_rebuild_needs(manifest):
     assert manifest["seed"] == 20250218
     assert len(manifest["spec"]["sha256"]) == 64 and len(manifest["bank"]["sha256"]) == 64
-    assert manifest["packages"]["numpy"]
+    assert manifest["packages"]["numpy"] and "pdfTeX" in manifest["pdflatex"]
     q = manifest["papers"][0]["questions"][0]
     assert {"question_id", "seed", "params", "answer", "points", "negative_marking"} <= set(q)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import shutil
+import subprocess
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,20 @@ def _templates_sha256() -> str:
     return h.hexdigest()
 
 
+def _pdflatex_version() -> str | None:
+    """First line of ``pdflatex --version`` (the TeX Live release typesets the PDFs), or None."""
+    exe = shutil.which("pdflatex")
+    if not exe:
+        return None
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False, timeout=60)
+    return out.stdout.splitlines()[0] if out.stdout else None
+
+
 def manifest_data(result: BuildResult) -> dict[str, Any]:
     """The manifest as JSON-ready data (no timestamps: same build, same bytes).
 
-    Holds the versions of variantex, Python and the libraries that compute
-    and render; hashes of the spec, bank (and each question file), templates
+    Holds the versions of variantex, Python, pdflatex and the libraries that
+    compute and render; hashes of the spec, bank (and each question file), templates
     and roster; the spec itself; and for every paper every variant's seed,
     params, answer (``Answer.to_json``), points and negative marking.
     """
@@ -40,6 +51,7 @@ def manifest_data(result: BuildResult) -> dict[str, Any]:
         "variantex_version": __version__,
         "python_version": platform.python_version(),
         "packages": {p: metadata.version(p) for p in _PACKAGES},
+        "pdflatex": _pdflatex_version(),
         "seed": spec.spec.seed,
         "spec": {"path": spec.path, "sha256": spec.sha256, "content": spec.spec.model_dump(mode="json")},
         "bank": {"path": str(result.bank.root), "sha256": result.bank.sha256,
