@@ -9,6 +9,7 @@ is imported as a package of its own, so banks never clash with each other.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import importlib
 import inspect
@@ -52,6 +53,11 @@ class Bank:
                 if (topic is None or q.topic == topic)
                 and set(tags) <= set(q.tags)
                 and (difficulty is None or q.difficulty == difficulty)]
+
+    def did_you_mean(self, qid: str) -> str:
+        """A hint naming ids close to the unknown ``qid`` ("; did you mean …?"), or how to list them."""
+        close = difflib.get_close_matches(qid, list(self.questions), n=3)
+        return f"; did you mean {', '.join(close)}?" if close else "; `variantex list` shows the ids"
 
     def file_sha256(self, qid: str) -> str:
         """SHA-256 of the file that defines question ``qid``."""

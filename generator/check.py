@@ -133,18 +133,12 @@ def typeset_check(bank: Bank, seeds: int, only: tuple[str, ...] = ()) -> None:
     Raises :class:`errors.LatexError` naming the question and seed of the first
     LaTeX error (or :class:`errors.VariantexError` for a variant that fails).
     """
-    import tempfile
-    from pathlib import Path
-
     from .build import sample_paper
-    from .latex import compile_tex, render_batch
+    from .latex import typeset
     from .spec import Header
 
     papers = [sample_paper(q.title, [make_variant(q, s) for s in range(seeds)])
               for qid, q in bank.questions.items() if not only or qid in only]
     header = Header(exam_title=f"LaTeX check of {bank.root.name}")
-    with tempfile.TemporaryDirectory() as tmp:
-        for key in (False, True):
-            tex = Path(tmp) / ("keys.tex" if key else "papers.tex")
-            tex.write_text(render_batch(papers, header, key), encoding="utf-8")
-            compile_tex(tex)
+    for key in (False, True):
+        typeset(papers, header, key)

@@ -8,9 +8,7 @@ test of templates), ``solve`` (one variant, optionally with params set).
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -40,10 +38,7 @@ def _bank(path: Path | None) -> Bank:
 
 def _question(bank: Bank, qid: str):
     if qid not in bank.questions:
-        import difflib
-        close = difflib.get_close_matches(qid, list(bank.questions), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `variantex list` shows the ids"
-        raise VariantexError(f"no question '{qid}' in bank {bank.root}{hint}")
+        raise VariantexError(f"no question '{qid}' in bank {bank.root}{bank.did_you_mean(qid)}")
     return bank.questions[qid]
 
 
@@ -157,16 +152,10 @@ def preview_command(qid: str, seeds: int, first_seed: int, pdf_path: Path | None
             click.echo(f"--- answer: {v.answer.key_text()}")
             click.echo(v.solution_tex + "\n")
         return
-    from .latex import compile_tex, render_batch
-    paper = sample_paper(question.title, variants, question.points)
+    from .latex import typeset
     header = Header(exam_title=f"Preview: {question.id}", instructions=(
         f"Seeds {first_seed} to {first_seed + seeds - 1}.",))
-    with tempfile.TemporaryDirectory() as tmp:
-        tex = Path(tmp) / "preview.tex"
-        tex.write_text(render_batch([paper], header, key=True), encoding="utf-8")
-        pdf = compile_tex(tex)
-        pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf, pdf_path)
+    typeset([sample_paper(question.title, variants, question.points)], header, key=True, dest=pdf_path)
     click.echo(f"Wrote {pdf_path}")
 
 

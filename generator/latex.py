@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,20 @@ def page_ranges(aux: Path) -> dict[int, PageRange]:
     for kind_index, kind, n in re.findall(r"\\vxpages\{(\d+)\}\{(start|end)\}\{(\d+)\}", aux.read_text()):
         marks.setdefault(int(kind_index), {})[kind] = int(n)
     return {i: PageRange(m["start"], m["end"]) for i, m in marks.items()}
+
+
+def typeset(papers: Sequence[Paper], header: Header, key: bool, dest: Path | None = None) -> None:
+    """Render and compile ``papers`` in a temporary folder; copy the PDF to ``dest`` when given.
+
+    Raises :class:`LatexError` naming the paper, question and seed of the first error.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        tex = Path(tmp) / ("keys.tex" if key else "papers.tex")
+        tex.write_text(render_batch(papers, header, key), encoding="utf-8")
+        pdf = compile_tex(tex)
+        if dest is not None:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pdf, dest)
 
 
 def write_pdf(writer: PdfWriter, path: Path) -> None:

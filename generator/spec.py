@@ -29,7 +29,6 @@ file, the field path, the YAML line and what was expected.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 from pathlib import Path
 from typing import Annotated, Any
@@ -210,15 +209,12 @@ def check_against_bank(loaded: LoadedSpec, bank: Bank) -> None:
     for misspelt ids.
     """
     problems = []
-    ids = list(bank.questions)
     for si, section in enumerate(loaded.spec.sections):
         for qi, ref in enumerate(section.questions):
             where = f"In {loaded.path}, field 'sections[{si}].questions[{qi}]'"
             if isinstance(ref, QuestionRef):
                 if ref.id not in bank.questions:
-                    close = difflib.get_close_matches(ref.id, ids, n=3)
-                    hint = f"; did you mean {', '.join(close)}?" if close else ""
-                    problems.append(f"{where}: no question '{ref.id}' in bank {bank.root}{hint}")
+                    problems.append(f"{where}: no question '{ref.id}' in bank {bank.root}{bank.did_you_mean(ref.id)}")
             else:
                 found = bank.select(ref.topic, ref.tags, ref.difficulty)
                 if len(found) < ref.pick:
