@@ -164,7 +164,9 @@ def build(loaded: LoadedSpec, roster: Roster, bank: Bank,
     if failures:
         raise TemplateError("variants failed; nothing was written:\n  " + "\n  ".join(failures))
     max_marks = loaded.spec.header.max_marks
-    if max_marks is not None and papers and abs(papers[0].total_points - max_marks) > 1e-9:
+    off = [p for p in papers if abs(p.total_points - max_marks) > 1e-9] if max_marks is not None else []
+    if off:
         raise SpecError(f"In {loaded.path}, field 'header.max_marks': {max_marks:g} disagrees with the "
-                        f"questions' points, which add up to {papers[0].total_points:g}")
+                        f"questions' points, which add up to {off[0].total_points:g} on the paper of "
+                        f"{off[0].student.student_id}")
     return BuildResult(loaded, bank, roster, tuple(papers))

@@ -38,6 +38,7 @@ def write_build(result: BuildResult, out: Path, writers: Sequence[Writer]) -> li
         shutil.rmtree(failed, ignore_errors=True)
         if (staging / "_latex").is_dir():
             shutil.copytree(staging / "_latex", failed, ignore=shutil.ignore_patterns("*.pdf", "*.aux"))
+            e.message = e.message.replace(str(staging / "_latex"), str(failed))
             e.message += f"\n  (the LaTeX sources and logs are kept in {failed})"
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RosterError
+from .texenv import untypesettable
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -73,6 +74,11 @@ def load_roster(path: Path | str) -> Roster:
         name = " ".join((row.get("name") or "").split())
         if not sid and not name:
             continue
+        bad = untypesettable(name)
+        if bad:
+            shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in bad)
+            problems.append(f"line {line}: name {name!r} has characters the papers cannot typeset: {shown}; "
+                            "supported are Latin letters (with accents) and Chinese/Japanese characters")
         if not ID_PATTERN.match(sid):
             problems.append(f"line {line}: student_id {sid!r} must be 1-64 letters, digits, '.', '_' or '-', "
                             "starting with a letter or digit")

@@ -34,13 +34,26 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .bank import Bank
 from .errors import SpecError
 from .question import DIFFICULTIES
+from .texenv import untypesettable
 
 PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+def _typesettable(text: str) -> str:
+    bad = untypesettable(text)
+    if bad:
+        raise ValueError("has characters the papers cannot typeset: "
+                         + ", ".join(f"{c} (U+{ord(c):04X})" for c in bad))
+    return text
+
+
+#: Text printed on the paper: checked for characters pdflatex cannot typeset.
+TexText = Annotated[str, AfterValidator(_typesettable)]
 
 
 class _Model(BaseModel):
@@ -50,15 +63,15 @@ class _Model(BaseModel):
 class Header(_Model):
     """What the paper's header block shows."""
 
-    institution: str = ""
-    department: str = ""
-    course_code: str = ""
-    course_name: str = ""
-    exam_title: str
-    date: dt.date | str = ""
-    duration: str = ""
+    institution: TexText = ""
+    department: TexText = ""
+    course_code: TexText = ""
+    course_name: TexText = ""
+    exam_title: TexText
+    date: dt.date | TexText = ""
+    duration: TexText = ""
     max_marks: PositiveFloat | None = None
-    instructions: tuple[str, ...] = ()
+    instructions: tuple[TexText, ...] = ()
 
 
 class QuestionRef(_Model):
@@ -99,8 +112,8 @@ class Section(_Model):
     points deducted for a wrong (not blank) answer.
     """
 
-    title: str
-    instructions: str = ""
+    title: TexText
+    instructions: TexText = ""
     points: PositiveFloat | None = None
     negative_marking: Annotated[float, Field(ge=0, le=1)] = 0.0
     questions: Annotated[tuple[QuestionRef | PickRule, ...], Field(min_length=1)]

@@ -27,6 +27,28 @@ from .answers import LETTERS, format_number
 _CJK_RUN = re.compile(r"[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
+#: Latin Extended-A letters and punctuation that LaTeX's T1 encoding has no glyph for
+#: (found by typesetting U+00A0-U+017F and U+2010-U+201E one by one).
+_NOT_IN_T1 = set("\u0126\u0127\u0138\u013f\u0140\u0149\u0166\u0167\u017f\u2017\u201b")
+
+
+def _typesettable(c: str) -> bool:
+    o = ord(c)
+    in_ranges = 0x20 <= o < 0x7F or 0xA0 <= o < 0x180 or 0x2010 <= o <= 0x201E
+    return (in_ranges and c not in _NOT_IN_T1) or bool(_CJK_RUN.fullmatch(c))
+
+
+def untypesettable(text: str) -> list[str]:
+    """Characters of ``text`` that the paper template cannot typeset with pdflatex.
+
+    Typeset are: printable ASCII, Latin-1 and Latin Extended-A letters (T1
+    fonts: é, ñ, ø, Ł, ő), dashes and quotes, and Chinese/Japanese characters
+    (CJKutf8). Other scripts (Cyrillic, Greek, Hangul, Arabic, Devanagari …)
+    are not yet supported.
+    """
+    return sorted({c for c in text if not _typesettable(c)})
+
+
 def escape_tex(text: Any) -> str:
     """Escape ``text`` for LaTeX body text.
 
