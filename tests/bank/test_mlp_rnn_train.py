@@ -146,15 +146,13 @@ def test_mlp_param_count_matches_torch(solve):
         sizes = [p["inputs"]] + [p["width"]] * p["hidden_layers"] + [p["outputs"]]
         layers = [nn.Linear(a, b) for a, b in itertools.pairwise(sizes)]
         net = nn.Sequential(*[m for lin in layers for m in (lin, nn.ReLU())][:-1])
-        weights = sum(lin.weight.numel() for lin in layers)
-        biases = sum(lin.bias.numel() for lin in layers)
-        assert value(v) == [weights, biases, sum(t.numel() for t in net.parameters())]
+        assert value(v) == sum(t.numel() for t in net.parameters())
 
 
 def test_mlp_seed_paper_004(solve):
     # 7 inputs, 3 outputs, 12 hidden layers of 15 units: 2625 weights + 183 biases = 2808.
     v = solve("dl/mlp/param-count", inputs=7, outputs=3, hidden_layers=12, width=15)
-    assert value(v) == [2625, 183, 2808]
+    assert value(v) == 2808
     with pytest.raises(ParamError):
         solve("dl/mlp/param-count", hidden_layers=0)
 

@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 
-from generator.answers import MultiPart, Numerical, Part
+from generator.answers import Numerical
 from generator.question import Question
 
 
@@ -29,12 +29,12 @@ class MlpParamCount(Question):
     tags = ("mlp", "parameters")
     difficulty = "beginner"
     source = "seed paper 004 (Q1(e), deep network parameter count)"
-    points = 3.0
+    points = 2.0
     stem = r"""
 A fully connected network has \(<<inputs>>\) inputs and \(<<outputs>>\) outputs. Between them there are
 <% if hidden_layers > 1 %>\(<<hidden_layers>>\) hidden layers, each with<% else %>one hidden layer with<% endif %> \(<<width>>\) units. Every
 layer is fully connected to the next one, and every hidden unit and every output unit has its own bias
-(the inputs have none).
+(the inputs have none). How many trainable parameters (weights and biases) does the network have?
 """
     solution = r"""
 There are \(<<hidden_layers + 1>>\) weight matrices: input to first hidden layer
@@ -44,7 +44,7 @@ output (\(<<width>>\times<<outputs>> = <<w_out>>\)).
 \begin{itemize}
 \item Weights: \(<<w_in>><% if hidden_layers > 1 %> + <<w_hid>><% endif %> + <<w_out>> = <<weights>>\).
 \item Biases: \(<<hidden_layers>>\times<<width>> + <<outputs>> = <<biases>>\).
-\item Total: \(<<weights>> + <<biases>> = <<weights + biases>>\).
+\item Total: \(<<weights>> + <<biases>> = <<answer.value|num>>\).
 \end{itemize}
 """
 
@@ -60,12 +60,7 @@ output (\(<<width>>\times<<outputs>> = <<w_out>>\)).
 
     def solve(self, p):
         w = self.working(p)
-        return MultiPart((
-            Part("a", "How many weights does the network have?", Numerical(w["weights"])),
-            Part("b", "How many biases does it have?", Numerical(w["biases"])),
-            Part("c", "How many parameters (weights and biases) does it have in total?",
-                 Numerical(w["weights"] + w["biases"]), weight=2.0),
-        ))
+        return Numerical(w["weights"] + w["biases"])
 
     def verify(self, p):
         # Independent route: build every layer's weight matrix and bias vector and count their entries.
@@ -73,6 +68,4 @@ output (\(<<width>>\times<<outputs>> = <<w_out>>\)).
         sizes = [d_i] + [d] * k + [d_o]
         mats = [np.zeros((n_out, n_in)) for n_in, n_out in itertools.pairwise(sizes)]
         vecs = [np.zeros(n_out) for n_out in sizes[1:]]
-        weights = sum(m.size for m in mats)
-        biases = sum(v.size for v in vecs)
-        return [weights, biases, weights + biases]
+        return sum(m.size for m in mats) + sum(v.size for v in vecs)
