@@ -69,7 +69,9 @@ class GanTrainingEssay(Question):
     points = 3.0
     source = "seed papers 000 (Major, Q8, non-convergence of GANs) and 001 (Q21, generator objectives)"
     stem = r"<<prompt_tex>>"
-    solution = r"<<model_answer>>"
+    solution = r"""Marking guide (<<points>> marks): one mark for stating the problem precisely, one for explaining
+from the objective or the training dynamics why it happens, and one for two remedies, each with the reason it
+helps, as in the model answer above."""
 
     def draw(self, rng):
         return {"prompt": int(rng.integers(0, len(PROMPTS)))}
@@ -82,7 +84,7 @@ class GanTrainingEssay(Question):
 
     def working(self, p):
         prompt, model = self._pick(p)
-        return {"prompt_tex": prompt, "model_answer": model}
+        return {"prompt_tex": prompt, "points": f"{self.points:g}"}
 
     def solve(self, p):
         return Essay(self._pick(p)[1], lines=12)
