@@ -69,17 +69,20 @@ def build_command(spec_path: Path, roster: Path | None, count: int | None, out: 
     out = out or Path("output") / spec_path.stem
     with click.progressbar(length=len(students.students), label="Drawing and verifying variants",
                            file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(n: int) -> None:
-            bar.update(n - done[0])
-            done[0] = n
-
-        result = build(loaded, students, bank, progress)
-    if not no_pdf:
-        click.echo(f"Typesetting {len(result.papers)} papers and keys...", err=True)
-    write_build(result, out, default_writers(pdf=not no_pdf))
+        result = build(loaded, students, bank, lambda done: _advance(bar, done))
+    if no_pdf:
+        write_build(result, out, default_writers(pdf=False))
+    else:
+        with click.progressbar(length=1, label="Typesetting papers and keys   ", file=sys.stderr) as bar:
+            write_build(result, out, default_writers(progress=lambda done, total: _advance(bar, done, total)))
     click.echo(f"Built {len(result.papers)} papers in {time.perf_counter() - started:.1f} s -> {out}")
+
+
+def _advance(bar, done: int, total: int | None = None) -> None:
+    """Move a click progress bar to ``done`` steps (of ``total``, when the total is known only now)."""
+    if total is not None:
+        bar.length = total
+    bar.update(done - bar.pos)
 
 
 @main.command("list")

@@ -9,6 +9,7 @@ only when all have succeeded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -23,13 +24,16 @@ class Writer(Protocol):
         ...
 
 
-def default_writers(pdf: bool = True) -> list[Writer]:
-    """The writers of ``variantex build``: CSV key, manifest and (unless ``pdf`` is false) PDFs."""
+def default_writers(pdf: bool = True, progress: Callable[[int, int], None] | None = None) -> list[Writer]:
+    """The writers of ``variantex build``: CSV key, manifest and (unless ``pdf`` is false) PDFs.
+
+    ``progress(done, total)`` reports typeset batches (see ``PdfPapersWriter``).
+    """
     from .csv_key import AnswerKeyCsvWriter
     from .manifest import ManifestWriter
     from .pdf import PdfPapersWriter
 
     writers: list[Writer] = [AnswerKeyCsvWriter(), ManifestWriter()]
     if pdf:
-        writers.append(PdfPapersWriter())
+        writers.append(PdfPapersWriter(progress=progress))
     return writers

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,13 +47,16 @@ class PdfPapersWriter:
     sources ``tex/<kind>-NNN.tex``. pdflatex's auxiliary files are removed.
     Raises :class:`errors.LatexError` naming the paper, question and line; the
     failing sources stay in ``_latex/`` of the output folder being built.
+    ``progress(done, total)`` is called as each batch is typeset and split.
     """
 
-    def __init__(self, batch_size: int = 100, workers: int | None = None) -> None:
+    def __init__(self, batch_size: int = 100, workers: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
         self.workers = workers or os.cpu_count() or 1
+        self.progress = progress
 
     def write(self, result: BuildResult, out: Path) -> list[Path]:
         papers = result.papers
@@ -70,7 +74,12 @@ class PdfPapersWriter:
                 names = {start + 1 + k: out / kind / f"{p.student.student_id}.pdf" for k, p in enumerate(batch)}
                 jobs.append(_Job(kind, tex, names))
         with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
-            pdfs = list(pool.map(_typeset, jobs))
+            futures = {pool.submit(_typeset, job): i for i, job in enumerate(jobs)}
+            for done, future in enumerate(as_completed(futures), 1):
+                future.result()
+                if self.progress:
+                    self.progress(done, len(jobs))
+            pdfs = [f.result() for f in sorted(futures, key=futures.get)]
             prints = [([pdf for job, pdf in zip(jobs, pdfs) if job.kind == kind], out / "print" / f"{kind}.pdf")
                       for kind in KINDS]
             written = list(pool.map(_concatenate, prints))

@@ -83,8 +83,7 @@ helps, as in the model answer above."""
         return PROMPTS[i]
 
     def working(self, p):
-        prompt, model = self._pick(p)
-        return {"prompt_tex": prompt, "points": f"{self.points:g}"}
+        return {"prompt_tex": self._pick(p)[0], "points": f"{self.points:g}"}
 
     def solve(self, p):
         return Essay(self._pick(p)[1], lines=12)
