@@ -168,3 +168,16 @@ def test_bad_spec_is_a_clear_error(run, tmp_path):
     r = run("build", spec, "--n", "2", "--out", tmp_path / "o")
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert "field 'seed'" in r.output and "field 'header.exam_title'" in r.output and "field 'sections'" in r.output
+
+
+def test_build_with_a_failing_verification_writes_nothing(run, tmp_path):
+    bank = _bank(tmp_path, WRONG.replace('p["n"] == 13', 'p["n"] % 2 == 1'))  # wrong for every odd n
+    spec = tmp_path / "s.yaml"
+    spec.write_text("seed: 5\nheader: {exam_title: T}\nsections:\n  - title: A\n    questions:\n"
+                    "      - id: t/arith/double\n")
+    out = tmp_path / "out"
+    r = run("build", spec, "--n", "6", "--out", out, "--bank", bank)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "variants failed; nothing was written" in r.output
+    assert "paper of 00" in r.output and "t/arith/double (seed " in r.output and "disagrees" in r.output
+    assert not out.exists() and not (tmp_path / ".out.staging").exists()
