@@ -82,10 +82,11 @@ def load_roster(path: Path | str) -> Roster:
         if not ID_PATTERN.match(sid):
             problems.append(f"line {line}: student_id {sid!r} must be 1-64 letters, digits, '.', '_' or '-', "
                             "starting with a letter or digit")
-        elif sid in seen:
-            problems.append(f"line {line}: student_id {sid!r} repeats line {seen[sid]}")
+        elif sid.casefold() in seen:  # papers/<id>.pdf would collide on case-insensitive file systems
+            problems.append(f"line {line}: student_id {sid!r} repeats line {seen[sid.casefold()]} "
+                            "(ids are compared ignoring case)")
         else:
-            seen[sid] = line
+            seen[sid.casefold()] = line
         students.append(Student(sid, name))
     if problems:
         raise RosterError(f"In {path}:\n  " + "\n  ".join(problems))

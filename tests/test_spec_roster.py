@@ -69,12 +69,13 @@ def test_roster_with_unicode_and_bom(tmp_path):
 
 def test_roster_problems_listed_by_line(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text("student_id,name\nS1,A\nS1,B\nbad id!,C\n../x,D\n")
+    path.write_text("student_id,name\nS1,A\nS1,B\nbad id!,C\n../x,D\ns1,E\n")
     with pytest.raises(RosterError) as err:
         load_roster(path)
     msg = err.value.message
     assert "line 3: student_id 'S1' repeats line 2" in msg
     assert "line 4: student_id 'bad id!'" in msg and "line 5" in msg
+    assert "line 6: student_id 's1' repeats line 2" in msg
 
 
 def test_roster_missing_column(tmp_path):
