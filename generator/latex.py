@@ -1,9 +1,10 @@
 """Typesetting: batches of papers into one LaTeX document, pdflatex, and splitting.
 
 One pdflatex process typesets a whole batch of papers (hundreds of pages in
-about the time of a few separate runs); the batch PDF is then split per
-student with pypdf, using page numbers that the document itself records in
-its ``.aux`` file (``\\vxpages{paper}{start|end}{pages shipped before}``).
+about the time of a few separate runs) in a single pass; the batch PDF is
+then split per student with pypdf, using the page count of each paper that
+the document itself records in its ``.aux`` file (``\\vxpages{paper}{pages}``;
+each paper is padded to an even number of pages).
 
 pdflatex runs without shell escape, with paranoid file access
 (``openin_any=p``, ``openout_any=p``), in batch mode, and with a fixed date
@@ -91,25 +92,20 @@ def _error_from_log(tex: Path) -> LatexError:
 
 
 def compile_tex(tex: Path) -> Path:
-    """Run pdflatex on ``tex`` (twice: page references need a second pass) and return the PDF.
+    """Run pdflatex once on ``tex`` and return the PDF.
 
-    The first pass is a draft (no PDF). Raises :class:`LatexError` naming the
-    paper, question and source line of the first error.
+    One pass suffices: the template numbers pages "x of y" itself (see
+    ``templates/exam.tex.j2``). Raises :class:`LatexError` naming the paper,
+    question and source line of the first error.
     """
-    exe = pdflatex_path()
-    for draft in (True, False):
-        cmd = [exe, "-interaction=batchmode", "-halt-on-error", "-no-shell-escape"]
-        if draft:
-            cmd.append("-draftmode")
-        cmd.append(tex.name)
-        try:
-            proc = subprocess.run(cmd, check=False, cwd=tex.parent, env=_environment(), stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  timeout=PDFLATEX_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            raise LatexError(f"pdflatex took longer than {PDFLATEX_TIMEOUT_S} s on {tex}") from None
-        if proc.returncode != 0:
-            raise _error_from_log(tex)
+    cmd = [pdflatex_path(), "-interaction=batchmode", "-halt-on-error", "-no-shell-escape", tex.name]
+    try:
+        proc = subprocess.run(cmd, check=False, cwd=tex.parent, env=_environment(), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=PDFLATEX_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise LatexError(f"pdflatex took longer than {PDFLATEX_TIMEOUT_S} s on {tex}") from None
+    if proc.returncode != 0:
+        raise _error_from_log(tex)
     return tex.with_suffix(".pdf")
 
 
@@ -122,16 +118,18 @@ class PageRange:
 
 
 def page_ranges(aux: Path) -> dict[int, PageRange]:
-    """Read the papers' page ranges that the batch document wrote to its ``.aux`` file.
+    """The papers' page ranges in a batch PDF, from the page counts its ``.aux`` file records.
 
-    ``\\vxpages{i}{start|end}{n}`` records n, the number of pages shipped
-    before the page that holds the mark, which is the 0-based index of
-    that page.
+    ``\\vxpages{i}{n}``: paper i has n pages, followed by a blank page when n
+    is odd, so that the next paper starts on an odd page.
     """
-    marks: dict[int, dict[str, int]] = {}
-    for kind_index, kind, n in re.findall(r"\\vxpages\{(\d+)\}\{(start|end)\}\{(\d+)\}", aux.read_text()):
-        marks.setdefault(int(kind_index), {})[kind] = int(n)
-    return {i: PageRange(m["start"], m["end"]) for i, m in marks.items()}
+    ranges: dict[int, PageRange] = {}
+    start = 0
+    for index, pages in re.findall(r"\\vxpages\{(\d+)\}\{(\d+)\}", aux.read_text()):
+        n = int(pages)
+        ranges[int(index)] = PageRange(start, start + n - 1)
+        start += n + n % 2
+    return ranges
 
 
 def typeset(papers: Sequence[Paper], header: Header, key: bool, dest: Path | None = None) -> None:

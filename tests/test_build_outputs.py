@@ -113,6 +113,14 @@ def test_csv_key_matches_manifest(out, manifest):
     assert got == expected
 
 
+def test_every_page_is_numbered_x_of_y_within_its_paper(out, manifest):
+    for kind in ("papers", "keys"):
+        for paper in manifest["papers"]:
+            pages = PdfReader(out / kind / f"{paper['student_id']}.pdf").pages
+            for k, page in enumerate(pages, 1):
+                assert f"Page {k} of {len(pages)}" in page.extract_text(), (kind, paper["student_id"], k)
+
+
 def test_print_files_start_each_paper_on_an_odd_page(out, manifest):
     pages = PdfReader(out / "print" / "papers.pdf").pages
     starts = [i for i, p in enumerate(pages) if "Page 1 of" in p.extract_text()]
