@@ -33,7 +33,6 @@ class Variant:
     """
 
     question_id: str
-    title: str
     seed: int
     attempt: int
     params: Mapping[str, Any]
@@ -112,7 +111,7 @@ def make_variant(question: Question, seed: int, overrides: Mapping[str, Any] | N
             continue
         _verify(question, params, answer, seed)
         context = {**params, **question.working(params), "answer": answer, "params": params}
-        return Variant(question.id, question.title, seed, attempt, MappingProxyType(params), answer,
+        return Variant(question.id, seed, attempt, MappingProxyType(params), answer,
                        render_text(question, "stem", context, seed),
                        render_text(question, "solution", context, seed))
     raise TemplateError(f"{question.id} (seed {seed}): no valid variant in {MAX_ATTEMPTS} draws "
