@@ -43,3 +43,7 @@ class VerificationError(TemplateError):
 
 class LatexError(VariantexError):
     """pdflatex failed; the message names the paper, question and source line."""
+
+
+class OutputError(VariantexError):
+    """The output folder may not be written or replaced (not ours, locked, disk full, read-only)."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,13 +39,23 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from .bank import Bank
 from .errors import SpecError
+from .inputs import MiB, read_text
 from .question import DIFFICULTIES
 from .texenv import untypesettable
 
-PositiveFloat = Annotated[float, Field(gt=0)]
+#: Numbers are taken as written: ``seed: true`` is not 1, ``points: .inf`` is not a number of marks.
+PositiveFloat = Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
+StrictIndex = Annotated[int, Field(ge=0, le=2**64 - 1, strict=True)]
+
+#: Limits on what a spec may hold, so a spec can neither overflow the page nor exhaust memory.
+MAX_SPEC_BYTES = 1 * MiB
+MAX_YAML_NODES = 20_000  # after expanding aliases ("billion laughs")
+MAX_TITLE = 150  # characters of a title or header field
+MAX_INSTRUCTION = 600  # characters of one instruction or a section's instructions
 
 
 def _typesettable(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
     bad = untypesettable(text)
     if bad:
         raise ValueError("has characters the papers cannot typeset: "
@@ -53,7 +64,8 @@ def _typesettable(text: str) -> str:
 
 
 #: Text printed on the paper: checked for characters pdflatex cannot typeset.
-TexText = Annotated[str, AfterValidator(_typesettable)]
+TexText = Annotated[str, Field(max_length=MAX_TITLE), AfterValidator(_typesettable)]
+LongTexText = Annotated[str, Field(max_length=MAX_INSTRUCTION), AfterValidator(_typesettable)]
 
 
 class _Model(BaseModel):
@@ -71,13 +83,13 @@ class Header(_Model):
     date: dt.date | TexText = ""
     duration: TexText = ""
     max_marks: PositiveFloat | None = None
-    instructions: tuple[TexText, ...] = ()
+    instructions: Annotated[tuple[LongTexText, ...], Field(max_length=30)] = ()
 
 
 class QuestionRef(_Model):
     """One question given by id."""
 
-    id: str
+    id: Annotated[str, Field(max_length=200)]
     points: PositiveFloat | None = None
 
 
@@ -88,12 +100,12 @@ class PickRule(_Model):
     with their own params) unless ``per_student`` is true.
     """
 
-    pick: Annotated[int, Field(ge=1)]
-    topic: str | None = None
-    tags: tuple[str, ...] = ()
+    pick: Annotated[int, Field(ge=1, le=1000, strict=True)]
+    topic: Annotated[str, Field(max_length=100)] | None = None
+    tags: Annotated[tuple[Annotated[str, Field(max_length=100)], ...], Field(max_length=20)] = ()
     difficulty: str | None = None
     points: PositiveFloat | None = None
-    per_student: bool = False
+    per_student: Annotated[bool, Field(strict=True)] = False
 
     @model_validator(mode="after")
     def _difficulty_known(self) -> PickRule:
@@ -113,19 +125,19 @@ class Section(_Model):
     """
 
     title: TexText
-    instructions: TexText = ""
+    instructions: LongTexText = ""
     points: PositiveFloat | None = None
-    negative_marking: Annotated[float, Field(ge=0, le=1)] = 0.0
-    questions: Annotated[tuple[QuestionRef | PickRule, ...], Field(min_length=1)]
+    negative_marking: Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)] = 0.0
+    questions: Annotated[tuple[QuestionRef | PickRule, ...], Field(min_length=1, max_length=500)]
 
 
 class ExamSpec(_Model):
     """A whole exam spec; see the module docstring."""
 
-    seed: Annotated[int, Field(ge=0)]
-    bank: str | None = None
+    seed: StrictIndex
+    bank: Annotated[str, Field(max_length=4096)] | None = None
     header: Header
-    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+    sections: Annotated[tuple[Section, ...], Field(min_length=1, max_length=100)]
 
 
 class LoadedSpec(_Model):
@@ -173,31 +185,80 @@ def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown field (check the spelling)"
     text = error["msg"].removeprefix("Value error, ")
-    return f"{text} (got {got!r})" if not isinstance(got, dict) else text
+    if isinstance(got, dict):
+        return text
+    shown = repr(got)
+    return f"{text} (got {shown if len(shown) <= 60 else shown[:50] + ' ...'})"
+
+
+def _expanded_size(node: yaml.Node, path: str) -> int:
+    """How many nodes ``node`` stands for once every alias is expanded.
+
+    Raises :class:`SpecError` for a recursive alias and past
+    :data:`MAX_YAML_NODES` ("billion laughs": a few nested anchors that
+    expand to billions of nodes). Linear in the size of the document.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise SpecError(f"In {path}, line {n.start_mark.line + 1}: a YAML alias refers to itself")
+        active.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(n, yaml.MappingNode):
+            children = [x for pair in n.value for x in pair]
+        elif isinstance(n, yaml.SequenceNode):
+            children = list(n.value)
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_NODES:
+                raise SpecError(f"In {path}, line {n.start_mark.line + 1}: the spec expands to more than "
+                                f"{MAX_YAML_NODES} YAML values (nested aliases?); an exam spec is far smaller")
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(node)
+
+
+def _parse_yaml(text: str, path: Path) -> tuple[Any, yaml.Node | None]:
+    """The data and the node tree of a YAML document, with aliases bounded (see :func:`_expanded_size`)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _expanded_size(node, str(path))
+        return loader.construct_document(node), node
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SpecError(f"In {path}{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    except (ValueError, OverflowError) as e:  # e.g. an integer of more than 4300 digits
+        raise SpecError(f"In {path}: invalid YAML value: {e}") from None
+    except RecursionError:
+        raise SpecError(f"In {path}: the YAML is nested too deeply for an exam spec") from None
+    finally:
+        loader.dispose()
 
 
 def load_spec(path: Path | str) -> LoadedSpec:
     """Read and validate an exam spec.
 
-    Raises :class:`SpecError` listing every problem: YAML syntax (with line
-    and column), and each invalid field as ``In FILE, line N, field
-    'sections[0].points': need a number greater than 0 (got -1)``.
+    Raises :class:`SpecError` listing every problem: a file that is not a
+    regular UTF-8 file of at most :data:`MAX_SPEC_BYTES`, YAML syntax (with
+    line and column), aliases that expand past :data:`MAX_YAML_NODES`, and
+    each invalid field as ``In FILE, line N, field 'sections[0].points':
+    need a number greater than 0 (got -1)``. Text is normalised to NFC.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise SpecError(f"cannot read exam spec {path}: {e.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except UnicodeDecodeError:
-        raise SpecError(f"In {path}: the file is not UTF-8 text") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SpecError(f"In {path}{where}: invalid YAML: {getattr(e, 'problem', e)}") from None
+    text, raw = read_text(path, "exam spec", MAX_SPEC_BYTES, SpecError)
+    data, node = _parse_yaml(text, path)
     if not isinstance(data, dict):
         raise SpecError(f"In {path}: an exam spec is a YAML mapping with 'seed', 'header' and 'sections'")
     lines = _line_index(node) if node is not None else {}

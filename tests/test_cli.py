@@ -151,14 +151,14 @@ def test_failed_build_keeps_previous_output_and_names_question(run, tmp_path):
     spec.write_text("seed: 1\nheader: {exam_title: T}\nsections:\n  - title: A\n    questions:\n"
                     "      - id: t/arith/double\n")
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "previous.txt").write_text("an earlier build")
+    assert run("build", spec, "--n", "2", "--out", out, "--bank", bank, "--no-pdf").exit_code == 0
+    previous = {p: p.read_bytes() for p in out.rglob("*")}
     r = run("build", spec, "--n", "2", "--out", out, "--bank", bank)
     assert r.exit_code == 1
     assert "LaTeX error in paper of 001, question t/arith/double" in r.output
     assert "Undefined control sequence" in r.output and "Traceback" not in r.output
-    assert (out / "previous.txt").read_text() == "an earlier build"
-    assert not (tmp_path / ".out.staging").exists()
+    assert {p: p.read_bytes() for p in out.rglob("*")} == previous
+    assert not list(tmp_path.glob(".out.staging*"))
     assert list((tmp_path / "out.latex-error").glob("*.log"))
 
 
@@ -180,4 +180,4 @@ def test_build_with_a_failing_verification_writes_nothing(run, tmp_path):
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert "variants failed; nothing was written" in r.output
     assert "paper of 00" in r.output and "t/arith/double (seed " in r.output and "disagrees" in r.output
-    assert not out.exists() and not (tmp_path / ".out.staging").exists()
+    assert not out.exists() and not list(tmp_path.glob(".out.staging*"))
