@@ -55,7 +55,9 @@ class Question:
     Class attributes: ``id`` (stable, ``bank/topic/name`` in lower-case
     kebab-case), ``title``, ``topic``, ``tags``, ``difficulty`` (one of
     :data:`DIFFICULTIES`), ``points`` (suggested marks), ``source`` (where the
-    question comes from), ``stem`` and ``solution`` (Jinja2 LaTeX).
+    question comes from), ``limits`` (``{param: (low, high)}``: the values
+    ``solve --set`` accepts, where the default ±10⁶ is too wide for the
+    template's computation), ``stem`` and ``solution`` (Jinja2 LaTeX).
     """
 
     id: ClassVar[str]
@@ -65,6 +67,7 @@ class Question:
     difficulty: ClassVar[str] = "intermediate"
     points: ClassVar[float] = 1.0
     source: ClassVar[str] = ""
+    limits: ClassVar[dict[str, tuple[float, float]]] = {}
     stem: ClassVar[str]
     solution: ClassVar[str]
 
