@@ -10,8 +10,12 @@ option sits in each position.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,13 +23,15 @@ from typing import Any
 import numpy as np
 
 from .answers import Essay, MultiPart, SingleChoice
-from .bank import Bank
+from .bank import Bank, load_bank
 from .errors import VariantexError
 from .question import Question
 from .variant import Variant, make_variant
 
 #: Failures listed per template; the rest are counted.
 MAX_LISTED = 5
+#: The first seeds of every template that are built again in a separate process and compared.
+DETERMINISM_SEEDS = 50
 _DOLLAR = re.compile(r"(?<!\\)\$")
 
 
@@ -42,6 +48,13 @@ class TemplateReport:
     positions: dict[str, int] = field(default_factory=dict)
     redraws: int = 0
     seconds: float = 0.0
+    digests: list[str] = field(default_factory=list, repr=False)
+
+    def add_failure(self, problem: str) -> None:
+        """Count one more failure; list it if fewer than :data:`MAX_LISTED` are listed."""
+        self.failure_count += 1
+        if len(self.failures) < MAX_LISTED:
+            self.failures.append(problem)
 
     @property
     def ok(self) -> bool:
@@ -89,14 +102,44 @@ def _contract_problems(v: Variant) -> list[str]:
     return problems
 
 
+def variant_digest(v: Variant) -> str:
+    """SHA-256 of everything a variant prints or records: params, answer, texts and draw attempt."""
+    data = json.dumps([dict(v.params), v.answer.to_json(), v.stem_tex, v.solution_tex, v.attempt],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _digest_or_error(question: Question, seed: int) -> str:
+    try:
+        return variant_digest(make_variant(question, seed))
+    except VariantexError as e:
+        return "error: " + e.message
+
+
+def digests_in_fresh_process(bank_root: str, ids: list[str], seeds: int) -> dict[str, list[str]]:
+    """:func:`variant_digest` of seeds ``0…seeds-1`` of each id, computed by loading the bank anew.
+
+    Meant to run in a separately *spawned* interpreter (new hash seed, new
+    global random states), so comparing with the parent's digests finds a
+    template that draws from anything but the rng it is given.
+    """
+    bank = load_bank(bank_root)
+    return {qid: [_digest_or_error(bank.questions[qid], s) for s in range(seeds)] for qid in ids}
+
+
 def check_question(question: Question, seeds: int, first_seed: int = 0) -> TemplateReport:
-    """Make ``seeds`` variants (seeds ``first_seed``…) and report failures, spread and positions."""
+    """Make ``seeds`` variants (seeds ``first_seed``…) and report failures, spread and positions.
+
+    The report keeps the :func:`variant_digest` of every variant in ``digests``
+    (the error text for one that failed), for :func:`compare_digests`.
+    """
     report = TemplateReport(question.id, seeds)
     started = time.perf_counter()
     keys: set[str] = set()
     numbers: list[float] = []
     positions: Counter[str] = Counter()
     for seed in range(first_seed, first_seed + seeds):
+        v = None
         try:
             v = make_variant(question, seed)
         except VariantexError as e:
@@ -108,6 +151,7 @@ def check_question(question: Question, seeds: int, first_seed: int = 0) -> Templ
             report.redraws += v.attempt
             if isinstance(v.answer, SingleChoice):
                 positions[v.answer.letter] += 1
+        report.digests.append(variant_digest(v) if not problems or v is not None else "error: " + problems[0])
         report.failure_count += bool(problems)
         if len(report.failures) < MAX_LISTED:
             report.failures += problems[: MAX_LISTED - len(report.failures)]
@@ -123,8 +167,28 @@ def check_question(question: Question, seeds: int, first_seed: int = 0) -> Templ
 
 
 def check_bank(bank: Bank, seeds: int, only: tuple[str, ...] = ()) -> list[TemplateReport]:
-    """Check every template of ``bank`` (or only the ids in ``only``)."""
-    return [check_question(q, seeds) for qid, q in bank.questions.items() if not only or qid in only]
+    """Check every template of ``bank`` (or only the ids in ``only``).
+
+    The first :data:`DETERMINISM_SEEDS` seeds of every template are also built
+    in a freshly spawned process, alongside, and must give the same variants.
+    """
+    ids = [qid for qid in bank.questions if not only or qid in only]
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        other = pool.submit(digests_in_fresh_process, str(bank.root), ids, min(seeds, DETERMINISM_SEEDS))
+        reports = [check_question(bank.questions[qid], seeds) for qid in ids]
+        expected = other.result()
+    for report in reports:
+        compare_digests(report, expected[report.question_id])
+    return reports
+
+
+def compare_digests(report: TemplateReport, expected: list[str]) -> None:
+    """Add a failure to ``report`` for each seed whose variant differs from ``expected`` (another process's)."""
+    for seed, (here, there) in enumerate(zip(report.digests, expected)):
+        if here != there:
+            report.add_failure(f"{report.question_id} (seed {seed}): the variant differs when built in another "
+                               "process; does the template draw from Python's random, numpy's global np.random, "
+                               "the clock or a set's order? Draw only from the rng that draw() is given")
 
 
 def typeset_check(bank: Bank, seeds: int, only: tuple[str, ...] = ()) -> None:

@@ -6,6 +6,7 @@ import inspect
 import json
 import math
 import os
+import re
 import sys
 import traceback
 from collections.abc import Mapping
@@ -48,6 +49,17 @@ class Variant:
     answer: Answer
     stem_tex: str
     solution_tex: str
+
+    def __reduce__(self) -> tuple:
+        """Pickle with ``params`` as a plain dict (a ``MappingProxyType`` does not pickle);
+        unpickling wraps it read-only again. Lets worker processes return variants."""
+        return (_unpickle_variant, (self.question_id, self.seed, self.attempt, dict(self.params), self.answer,
+                                    self.stem_tex, self.solution_tex))
+
+
+def _unpickle_variant(question_id: str, seed: int, attempt: int, params: dict[str, Any], answer: Answer,
+                      stem_tex: str, solution_tex: str) -> Variant:
+    return Variant(question_id, seed, attempt, MappingProxyType(params), answer, stem_tex, solution_tex)
 
 
 def to_plain(value: Any) -> Any:
@@ -94,6 +106,24 @@ def render_text(question: Question, which: str, context: Mapping[str, Any], seed
         where = _location(question, e) or (f" (in {_shown(file)})" if file else "")
         raise TemplateError(f"{question.id} (seed {seed}): {which} text{f', line {line}' if line else ''}: "
                             f"{message}{where}") from None
+
+
+#: Commands that act on the whole document, the file system or the PDF: a question's text may not use them
+#: (``\end{document}`` in one stem would end every later paper of its batch).
+_DOCUMENT_LEVEL = re.compile(r"\\(?:(?:begin|end)\s*\{document\}|documentclass|usepackage|input|include"
+                             r"|openout|openin|write|immediate|special|shipout|pdfobj|pdfliteral|catcode"
+                             r"|def|let|newcommand|renewcommand|makeatletter|csname)(?![A-Za-z])")
+
+
+def _checked_text(question: Question, which: str, text: str, seed: int) -> str:
+    """``text``, or :class:`TemplateError` if it uses a command from :data:`_DOCUMENT_LEVEL`."""
+    found = _DOCUMENT_LEVEL.search(text)
+    if found:
+        file = template_file(question)
+        raise TemplateError(f"{question.id} (seed {seed}): the {which} text uses {found.group(0)}, which acts on "
+                            "the whole document; question texts hold only text, math and local formatting"
+                            f"{f' (in {_shown(file)})' if file else ''}")
+    return text
 
 
 def template_file(question: Question) -> Path | None:
@@ -185,8 +215,8 @@ def make_variant(question: Question, seed: int, overrides: Mapping[str, Any] | N
         except Exception as e:  # noqa: BLE001
             raise _failure(question, seed, "working()", e, params, overrides) from None
         return Variant(question.id, seed, attempt, MappingProxyType(params), answer,
-                       render_text(question, "stem", context, seed),
-                       render_text(question, "solution", context, seed))
+                       _checked_text(question, "stem", render_text(question, "stem", context, seed), seed),
+                       _checked_text(question, "solution", render_text(question, "solution", context, seed), seed))
     raise TemplateError(f"{question.id} (seed {seed}): no valid variant in {MAX_ATTEMPTS} draws "
                         f"(last: {last_reason})")
 
