@@ -24,10 +24,11 @@ import jinja2
 
 from .errors import BankError
 from .question import DIFFICULTIES, ID_PATTERN, Question
+from .resources import builtin_bank_dir
 from .texenv import make_environment
 
-#: The bank shipped with variantex.
-BUILTIN_BANK = Path(__file__).resolve().parent.parent / "banks" / "deep_learning"
+#: The bank shipped with variantex (``banks/deep_learning``, inside the package once installed).
+BUILTIN_BANK = builtin_bank_dir()
 
 _REQUIRED = ("id", "title", "topic", "stem", "solution")
 

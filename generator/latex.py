@@ -29,10 +29,10 @@ from pypdf import PdfReader, PdfWriter
 from .build import Paper
 from .errors import LatexError
 from .render_tex import TexAnswerRenderer
+from .resources import TEMPLATES
 from .spec import Header
 from .texenv import make_environment
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PDFLATEX_TIMEOUT_S = 600
 
 # CJKutf8's fonts carry a /ToUnicode entry twice; pypdf warns on every read. Harmless.
