@@ -15,8 +15,8 @@ import json
 import multiprocessing
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 

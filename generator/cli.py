@@ -18,7 +18,7 @@ from .answers import answer_type_name
 from .bank import BUILTIN_BANK, Bank, load_bank
 from .build import build, sample_paper
 from .check import check_bank, typeset_check
-from .errors import ParamError, VariantexError
+from .errors import Interrupted, ParamError, VariantexError
 from .output import write_build
 from .roster import anonymous_roster, load_roster
 from .spec import Header, load_spec
@@ -42,7 +42,22 @@ def _question(bank: Bank, qid: str):
     return bank.questions[qid]
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group; turns faults of the machine into clear errors instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+        except OSError as e:  # a disk that is full, read-only or gone; a file that vanished mid-run
+            where = f": {e.filename}" if e.filename else ""
+            raise VariantexError(f"{e.strerror or e}{where}") from None
+        except MemoryError:
+            raise VariantexError("out of memory; build fewer students at a time (--n or a shorter roster)") from None
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="variantex")
 def main() -> None:
     """Build a different exam paper for every student from seeded question templates."""

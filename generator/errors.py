@@ -47,3 +47,12 @@ class LatexError(VariantexError):
 
 class OutputError(VariantexError):
     """The output folder may not be written or replaced (not ours, locked, disk full, read-only)."""
+
+
+class Interrupted(VariantexError):
+    """The user pressed Ctrl-C (SIGINT): nothing was written, an earlier build is as it was. Exit status 130."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted; nothing was written, and an earlier build in the output folder is as it was")

@@ -29,8 +29,9 @@ MAX_WORD = 30
 MAX_STUDENTS = 100_000
 MAX_ROSTER_BYTES = 20 * MiB
 MAX_LISTED = 50
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,%d}$" % (MAX_ID - 1))
-SUPPORTED_SCRIPTS = "Latin letters (with accents) and Chinese/Japanese characters"
+ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_ID - 1}}}$")
+SUPPORTED_SCRIPTS = ("Latin letters (with accents), Cyrillic, Greek, and the Chinese (simplified and traditional), "
+                     "Japanese and Korean characters the installed fonts have")
 
 
 @dataclass(frozen=True)

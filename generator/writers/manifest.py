@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..answers import answer_type_name
+from ..bank import BUILTIN_BANK
 from ..build import BuildResult
 from ..latex import TEMPLATES
 
@@ -37,12 +39,29 @@ def _pdflatex_version() -> str | None:
     return out.stdout.splitlines()[0] if out.stdout else None
 
 
+def _relative_to_spec(path: str | Path | None, result: BuildResult) -> str | None:
+    """``path`` relative to the spec's folder, in POSIX form, so two checkouts record the same text."""
+    if path is None:
+        return None
+    spec_dir = Path(result.spec.path).resolve().parent
+    return Path(os.path.relpath(Path(path).resolve(), spec_dir)).as_posix()
+
+
+def _bank_path(result: BuildResult) -> str:
+    """``builtin:<name>`` for the bank shipped with variantex, else the bank's path relative to the spec."""
+    root = result.bank.root.resolve()
+    if root == BUILTIN_BANK.resolve():
+        return f"builtin:{root.name}"
+    return str(_relative_to_spec(root, result))
+
+
 def manifest_data(result: BuildResult) -> dict[str, Any]:
     """The manifest as JSON-ready data (no timestamps: same build, same bytes).
 
     Holds the versions of variantex, Python, pdflatex and the libraries that
     compute and render; hashes of the spec, bank (and each question file), templates
-    and roster; the spec itself; and for every paper every variant's seed,
+    and roster, with their paths relative to the spec's folder (so two
+    checkouts of the same inputs give the same bytes); the spec itself; and for every paper every variant's seed,
     params, answer (``Answer.to_json``), points and negative marking.
     """
     spec = result.spec
@@ -53,12 +72,12 @@ def manifest_data(result: BuildResult) -> dict[str, Any]:
         "packages": {p: metadata.version(p) for p in _PACKAGES},
         "pdflatex": _pdflatex_version(),
         "seed": spec.spec.seed,
-        "spec": {"path": spec.path, "sha256": spec.sha256, "content": spec.spec.model_dump(mode="json")},
-        "bank": {"path": str(result.bank.root), "sha256": result.bank.sha256,
+        "spec": {"path": Path(spec.path).name, "sha256": spec.sha256, "content": spec.spec.model_dump(mode="json")},
+        "bank": {"path": _bank_path(result), "sha256": result.bank.sha256,
                  "questions": {qid: result.bank.file_sha256(qid) for qid in sorted(
                      {i.variant.question_id for p in result.papers for i in p.items})}},
         "templates_sha256": _templates_sha256(),
-        "roster": {"source": result.roster.source, "sha256": result.roster.sha256,
+        "roster": {"source": _relative_to_spec(result.roster.source, result), "sha256": result.roster.sha256,
                    "students": len(result.roster.students)},
         "papers": [{
             "student_id": p.student.student_id,
