@@ -273,6 +273,9 @@ def load_spec(path: Path | str) -> LoadedSpec:
                             f"{_describe(err)}")
         raise SpecError("invalid exam spec:\n  " + "\n  ".join(dict.fromkeys(problems))) from None
     bank_path = str((path.parent / spec.bank).resolve()) if spec.bank else None
+    if bank_path and not Path(bank_path).is_dir():
+        raise SpecError(f"In {path}, line {lines.get(('bank',), '?')}, field 'bank': the bank folder "
+                        f"{spec.bank} (read as {bank_path}) is not found; the path is relative to the spec's folder")
     return LoadedSpec(spec=spec, path=str(path), sha256=hashlib.sha256(raw).hexdigest(), bank_path=bank_path)
 
 
