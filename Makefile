@@ -4,10 +4,18 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# TeX Live from Debian's packages: pdflatex, the LaTeX base, Latin Modern fonts, and
-# CJKutf8 with a Chinese font so names such as 李雷 typeset.
+# TeX Live from Debian's packages: pdflatex, the LaTeX base, Latin Modern fonts; for names
+# in other scripts (generator/fonts.py): CJKutf8 with simplified (gbsn) and traditional (bsmi)
+# Chinese, Japanese (Wadalab min) and Korean (Nanum Myeongjo, in texlive-lang-korean) fonts;
+# T2A for Cyrillic (texlive-lang-cyrillic; Free Times from scalable-cyrfonts-tex, whose TFMs
+# ship ready-made) and LGR for Greek (texlive-lang-greek: CB fonts). All Type 1 fonts.
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended lmodern \
-	latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp
+	latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp latex-cjk-chinese-arphic-bsmi00lp \
+	latex-cjk-japanese latex-cjk-japanese-wadalab texlive-lang-korean \
+	texlive-lang-cyrillic scalable-cyrfonts-tex texlive-lang-greek
+# One file of each of those packages: when one is missing, the tex target installs them.
+TEX_PROBES := CJKutf8.sty c70gbsn.fd c70bsmi.fd c70min.fd udmj4e.tfm c70nanummj.fd \
+	t2aenc.def t2aftm.fd lgrenc.def grmn1000.tfm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup tex bench check clean
@@ -38,7 +46,7 @@ $(VENV)/.installed-test: pyproject.toml
 	touch $(VENV)/.installed $@
 
 tex:
-	@if ! command -v pdflatex >/dev/null || ! kpsewhich CJKutf8.sty >/dev/null || ! kpsewhich c70gbsn.fd >/dev/null; then \
+	@if ! command -v pdflatex >/dev/null || [ "$$(kpsewhich $(TEX_PROBES) | wc -l)" -ne $(words $(TEX_PROBES)) ]; then \
 		echo "Installing TeX Live from Debian's packages..."; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \

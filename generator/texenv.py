@@ -7,7 +7,7 @@ Filters available in question texts and paper templates:
 
 - ``num(places=None)``: a number as :func:`answers.format_number` prints it;
 - ``tex``: a string from outside a template (student name, spec title),
-  LaTeX-escaped, CJK runs wrapped for the CJKutf8 package;
+  LaTeX-escaped, Cyrillic, Greek and CJK runs switched to fonts that have them;
 - ``bmatrix(places=None)``: a 1-D or 2-D array as an amsmath ``bmatrix``;
 - ``letter``: 0 -> ``a``, 1 -> ``b`` …
 """
@@ -22,44 +22,69 @@ import jinja2
 import numpy as np
 from pylatex.utils import escape_latex
 
+from . import fonts
 from .answers import LETTERS, format_number
 
-_CJK_RUN = re.compile(r"[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"
 
 
-#: Latin Extended-A letters and punctuation that LaTeX's T1 encoding has no glyph for
-#: (found by typesetting U+00A0-U+017F and U+2010-U+201E one by one).
-_NOT_IN_T1 = set("\u0126\u0127\u0138\u013f\u0140\u0149\u0166\u0167\u017f\u2017\u201b")
-
-
-def _typesettable(c: str) -> bool:
-    o = ord(c)
-    in_ranges = 0x20 <= o < 0x7F or 0xA0 <= o < 0x180 or 0x2010 <= o <= 0x201E
-    return (in_ranges and c not in _NOT_IN_T1) or bool(_CJK_RUN.fullmatch(c))
+_CYR = _char_class(((0x0400, 0x052F),))
+_GREEK = _char_class(((0x0370, 0x03FF), (0x1F00, 0x1FFF)))
+_CJK = _char_class(fonts.CJK_RANGES)
+#: Runs to switch fonts for: Cyrillic, Greek and CJK words, with the spaces between
+#: them (a space just outside a CJK environment would be lost).
+_RUNS = re.compile(rf"(?P<cyrillic>{_CYR}+(?: +{_CYR}+)*)|(?P<greek>{_GREEK}+(?: +{_GREEK}+)*)"
+                   rf"|(?P<cjk>{_CJK}+(?: +{_CJK}+)*)")
 
 
 def untypesettable(text: str) -> list[str]:
-    """Characters of ``text`` that the paper template cannot typeset with pdflatex.
+    """The distinct characters of ``text`` that the paper template's fonts cannot draw, sorted.
 
-    Typeset are: printable ASCII, Latin-1 and Latin Extended-A letters (T1
-    fonts: é, ñ, ø, Ł, ő), dashes and quotes, and Chinese/Japanese characters
-    (CJKutf8). Other scripts (Cyrillic, Greek, Hangul, Arabic, Devanagari …)
-    are not yet supported.
+    Decided from the installed fonts' TFM files and LaTeX's Unicode
+    declarations, without running pdflatex (see :mod:`generator.fonts`).
+    Typeset are printable ASCII; Latin letters with accents, dashes, quotes
+    and the symbols of LaTeX's T1/TS1 encodings (é, ñ, ø, Ł, ő); Cyrillic
+    (T2A); Greek (LGR); and Chinese (simplified and traditional), Japanese
+    and Korean characters that one of the CJKutf8 fonts has. Everything
+    else is reported: Ħ, emoji, Arabic, Devanagari, control characters,
+    rare Han characters. Never raises; without TeX, only ASCII is typeset.
     """
-    return sorted({c for c in text if not _typesettable(c)})
+    return fonts.untypesettable(text)
+
+
+def _wrap(m: re.Match) -> str:
+    run = m.group(0)
+    if m.lastgroup == "cyrillic":
+        return rf"{{\fontencoding{{T2A}}\fontfamily{{{fonts.CYRILLIC_FAMILY}}}\selectfont {run}}}"
+    if m.lastgroup == "greek":
+        return rf"{{\fontencoding{{LGR}}\selectfont {run}}}"
+    return "".join(rf"\begin{{CJK}}{{UTF8}}{{{fam}}}{piece}\end{{CJK}}" if fam else piece
+                   for fam, piece in fonts.split_cjk(run))
 
 
 def escape_tex(text: Any) -> str:
-    """Escape ``text`` for LaTeX body text.
+    """Escape ``text`` for LaTeX body text and switch fonts for other scripts.
 
     Special characters (``& % $ # _ { } ~ ^ \\ [ ]``) are escaped with
-    pylatex's ``escape_latex``; runs of Chinese/Japanese characters are
-    wrapped in ``\\begin{CJK}{UTF8}{gbsn}…\\end{CJK}`` (needs ``CJKutf8``,
-    loaded by the paper template). Latin letters with accents (Ñúñez) pass
-    through as UTF-8, typeset with T1 fonts.
+    pylatex's ``escape_latex``. Then, so that every character is drawn by a
+    font that has it (:func:`untypesettable` says which those are):
+
+    - Cyrillic words become ``{\\fontencoding{T2A}\\fontfamily{ftm}\\selectfont …}``;
+    - Greek words ``{\\fontencoding{LGR}\\selectfont …}`` (LaTeX's utf8 input
+      maps Unicode Greek to LGR);
+    - CJK runs ``\\begin{CJK}{UTF8}{FAMILY}…\\end{CJK}`` (CJKutf8), in the first
+      family whose TFMs have the whole run: Han tries gbsn (simplified
+      Chinese), bsmi (traditional), min (Japanese); kana tries min first,
+      Hangul nanummj (Korean). A run no single family covers is split.
+
+    Latin letters with accents (Ñúñez) pass through as UTF-8 (T1 fonts).
+    Characters no font has pass through unchanged (pdflatex then stops
+    with an error, ``\\tracinglostchars=3``); callers check first.
+    Assumes NFC text (the roster and spec loaders normalise).
     """
-    escaped = str(escape_latex(str(text)))
-    return _CJK_RUN.sub(lambda m: r"\begin{CJK}{UTF8}{gbsn}" + m.group(0) + r"\end{CJK}", escaped)
+    return _RUNS.sub(_wrap, str(escape_latex(str(text))))
 
 
 def bmatrix(values: Any, places: int | None = None) -> str:
