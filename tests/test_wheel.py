@@ -61,9 +61,10 @@ def _build_wheel(tmp: Path) -> Path:
     else:
         # pip has to fetch setuptools for an isolated build: impossible offline without a cache.
         proc = _run(cmd, cwd=tmp)
-        if proc.returncode != 0:
+        if proc.returncode != 0 and "No matching distribution found for setuptools" in proc.stderr:
             pytest.skip("cannot build the wheel: no setuptools>=68 in this environment and pip "
                         f"could not fetch it (offline?):\n{proc.stderr[-2000:]}")
+        assert proc.returncode == 0, f"building the wheel failed:\n{proc.stdout}\n{proc.stderr}"
     (wheel,) = wheels.glob("variantex-*.whl")
     return wheel
 
@@ -141,6 +142,6 @@ def test_wheel_installs_and_builds_the_sample_exam(tmp_path):
     assert first["name"] in text
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    bank = Path(manifest["bank"]["path"])
-    assert bank.name == "deep_learning" and bank.resolve().is_relative_to(site.resolve()), bank
+    bank = manifest["bank"]["path"]  # the installed package's own bank: builtin:<name>
+    assert bank == "builtin:deep_learning" or Path(bank).resolve().is_relative_to(site.resolve()), bank
     assert manifest["bank"]["questions"], "the manifest names no question of the bank"
