@@ -102,10 +102,8 @@ def render_text(question: Question, which: str, context: Mapping[str, Any], seed
         line = next((f.lineno for f in reversed(traceback.extract_tb(e.__traceback__))
                      if f.filename == "<template>"), None)
         message = e.message if isinstance(e, jinja2.TemplateError) and e.message else f"{type(e).__name__}: {e}"
-        file = template_file(question)
-        where = _location(question, e) or (f" (in {_shown(file)})" if file else "")
         raise TemplateError(f"{question.id} (seed {seed}): {which} text{f', line {line}' if line else ''}: "
-                            f"{message}{where}") from None
+                            f"{message}{_location(question, e)}") from None
 
 
 #: Commands that act on the whole document, the file system or the PDF: a question's text may not use them
@@ -135,7 +133,12 @@ def template_file(question: Question) -> Path | None:
 
 
 def _location(question: Question, error: BaseException) -> str:
-    """`` at FILE, line N``: the deepest frame of ``error`` in the question's bank folder, or ''."""
+    """`` (at FILE, line N)``: the deepest frame of ``error`` in the question's bank folder.
+
+    `` (in FILE)`` when no frame is there (the error came from a Jinja text
+    or from variantex checking what the template returned), '' when the
+    question has no file.
+    """
     file = template_file(question)
     if file is None:
         return ""
@@ -145,7 +148,7 @@ def _location(question: Question, error: BaseException) -> str:
         path = Path(frame.filename)
         if path == file or any(path.is_relative_to(r) for r in roots):
             return f" (at {_shown(path)}, line {frame.lineno})"
-    return ""
+    return f" (in {_shown(file)})"
 
 
 def _shown(path: Path) -> str:
@@ -160,7 +163,7 @@ def _failure(question: Question, seed: int, stage: str, error: Exception, params
     shown = _params_text(params)
     if overrides:
         if isinstance(error, (ValueError, TypeError, ArithmeticError)):
-            return ParamError(f"{question.id}: invalid params {shown}: {error}{where}")
+            return ParamError(f"{question.id}: invalid params {shown}: {type(error).__name__}: {error}{where}")
         return ParamError(f"{question.id}: {stage} cannot handle params {shown}: {type(error).__name__}: "
                           f"{error}{where}; use values in the ranges the template draws")
     return TemplateError(f"{question.id} (seed {seed}): {stage} raised {type(error).__name__}: {error}{where}; "
