@@ -54,12 +54,20 @@ MAX_TITLE = 150  # characters of a title or header field
 MAX_INSTRUCTION = 600  # characters of one instruction or a section's instructions
 
 
+MAX_WORD = 30  # characters of one word (but CJK, which breaks anywhere): longer ones cannot wrap
+
+
 def _typesettable(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     bad = untypesettable(text)
     if bad:
         raise ValueError("has characters the papers cannot typeset: "
                          + ", ".join(f"{c} (U+{ord(c):04X})" for c in bad))
+    long_word = next((w for w in text.split() if len(w) > MAX_WORD
+                      and not any(unicodedata.east_asian_width(c) in "WF" for c in w)), None)
+    if long_word:
+        raise ValueError(f"has a word of {len(long_word)} characters ({long_word[:20]}...); at most {MAX_WORD}, "
+                         "so that the line can wrap on the paper")
     return text
 
 

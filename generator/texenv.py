@@ -15,6 +15,7 @@ Filters available in question texts and paper templates:
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,18 @@ def escape_tex(text: Any) -> str:
     return _RUNS.sub(_wrap, str(escape_latex(str(text))))
 
 
+def fit_words(text: Any) -> str:
+    """``text`` escaped (:func:`escape_tex`) word by word, each word in ``\\vxfit{\\linewidth}{…}``.
+
+    For a name in a narrow table cell: the line breaks between words, and a
+    word wider than the cell is shrunk to fit rather than run into the next
+    cell. Words of wide (CJK) characters are left to break anywhere, as CJK does.
+    ``\\vxfit`` is defined by ``templates/exam.tex.j2``.
+    """
+    return " ".join(escape_tex(w) if any(unicodedata.east_asian_width(c) in "WF" for c in w)
+                    else rf"\vxfit{{\linewidth}}{{{escape_tex(w)}}}" for w in str(text).split())
+
+
 def bmatrix(values: Any, places: int | None = None) -> str:
     """A vector (shown as a row) or matrix as ``\\begin{bmatrix}…\\end{bmatrix}`` (math mode)."""
     a = np.atleast_2d(np.asarray(values, dtype=float))
@@ -104,6 +117,6 @@ def make_environment(search_path: Path | None = None) -> jinja2.Environment:
         autoescape=False, undefined=jinja2.StrictUndefined,
         loader=jinja2.FileSystemLoader(str(search_path)) if search_path else None,
     )
-    env.filters.update(num=format_number, tex=escape_tex, bmatrix=bmatrix,
+    env.filters.update(num=format_number, tex=escape_tex, fit_words=fit_words, bmatrix=bmatrix,
                        letter=lambda i: LETTERS[int(i)])
     return env

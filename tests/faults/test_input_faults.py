@@ -150,3 +150,36 @@ def test_spec_fifo_does_not_hang(roster, out, previous_build, tmp_path):
 
 def test_roster_text_is_the_ids_the_spec_expects():
     assert ROSTER.count("\n") == 3  # header and two students: the previous build's papers
+
+
+def test_spec_word_too_long_to_wrap(roster, out, previous_build, tmp_path):
+    spec = write(tmp_path / "bad.yaml", _spec("Fault drill", "Fault " + "x" * 31))
+    fails(invoke("build", spec, "--roster", roster, "--out", out), "bad.yaml", "line 3", "header.exam_title",
+          "a word of 31 characters", out=out, previous=previous_build)
+
+
+def test_the_longest_names_ids_and_titles_allowed_never_overprint(tmp_path):
+    """The limits are typeset as they stand: no line of a paper or key runs into the next or the margin."""
+    import re
+
+    from generator.bank import BUILTIN_BANK, load_bank
+    from generator.build import build
+    from generator.latex import compile_tex, render_batch
+    from generator.roster import MAX_ID, MAX_NAME, MAX_WORD, Roster, Student
+    from generator.spec import MAX_TITLE, load_spec
+    from generator.spec import MAX_WORD as SPEC_WORD
+
+    words = " ".join(["W" * MAX_WORD] * (MAX_NAME // (MAX_WORD + 1)))
+    name = (words + " " + "W" * MAX_NAME)[:MAX_NAME].rstrip()
+    title = " ".join(["M" * SPEC_WORD] * 5)[:MAX_TITLE]
+    spec = load_spec(write(tmp_path / "s.yaml", _spec("Fault drill", title).replace(
+        "  exam_title", "  course_code: " + "W" * SPEC_WORD + "\n  institution: " + title + "\n  exam_title").replace(
+        "title: A", "title: " + title)))
+    roster = Roster((Student("W" * MAX_ID, name), Student("M" * MAX_ID, "张伟" * 50)))
+    result = build(spec, roster, load_bank(BUILTIN_BANK))
+    for key in (False, True):
+        tex = tmp_path / f"batch-{key}.tex"
+        tex.write_text(render_batch(result.papers, spec.spec.header, key), encoding="utf-8")
+        compile_tex(tex)
+        log = tex.with_suffix(".log").read_text(errors="replace")
+        assert not re.findall(r"Overfull \\hbox \((.*?)pt too wide\) (.*)", log)
