@@ -10,14 +10,17 @@ spec's questions does not change any student's numbers.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from .bank import Bank
-from .errors import SpecError, TemplateError
+from .bank import Bank, load_bank
+from .errors import BankError, SpecError, TemplateError
+from .parallel import process_pool
 from .question import Question
 from .roster import Roster, Student
 from .seeding import derive_seed
@@ -139,28 +142,108 @@ def sample_paper(title: str, variants: list[Variant], points: float = 1.0) -> Pa
     return Paper(Student("preview", ""), "PREVIEW", (PaperSection(title, "", 0.0, items),))
 
 
+#: Classes smaller than this are drawn in this process (starting workers costs more than it saves).
+PARALLEL_MIN_STUDENTS = 40
+#: Students per task sent to a worker process.
+CHUNK_STUDENTS = 25
+
+#: The spec and bank a worker process draws from (set once by :func:`_init_worker` in each worker).
+_WORKER_INPUTS: tuple[LoadedSpec, Bank] | None = None
+
+#: What one student's draw gave: a paper, a failure message, or an unexpected error (which stops the build).
+_Outcome = Paper | str | BaseException
+
+
+def _init_worker(loaded: LoadedSpec, bank: Bank) -> None:
+    """Keep the spec and bank in a worker; reload the bank if its synthetic package is gone.
+
+    Forked workers inherit the parent's bank, imported as its own package
+    ``variantex_bank_<hash>``; if that package is missing from ``sys.modules``
+    (another start method, or someone removed it), the bank is loaded again
+    from its folder, and must hash the same.
+    """
+    global _WORKER_INPUTS
+    packages = {type(q).__module__.split(".")[0] for q in bank.questions.values()}
+    if not all(name in sys.modules for name in packages):
+        reloaded = load_bank(bank.root)
+        if reloaded.sha256 != bank.sha256:
+            raise BankError(f"bank {bank.root} changed while the exam was being built")
+        bank = reloaded
+    _WORKER_INPUTS = (loaded, bank)
+
+
+def _draw_chunk(students: tuple[Student, ...]) -> list[_Outcome]:
+    """Build the papers of ``students`` in a worker; stops at the first unexpected error."""
+    assert _WORKER_INPUTS is not None, "worker not initialised"
+    loaded, bank = _WORKER_INPUTS
+    return _draw(loaded, bank, students)
+
+
+def _draw(loaded: LoadedSpec, bank: Bank, students: Iterable[Student]) -> list[_Outcome]:
+    outcomes: list[_Outcome] = []
+    for student in students:
+        try:
+            outcomes.append(build_paper(loaded, bank, student))
+        except TemplateError as e:
+            outcomes.append(f"paper of {student.student_id}: {e.message}")
+        except Exception as e:  # noqa: BLE001 - re-raised by the parent, in roster order
+            outcomes.append(e)
+            break
+    return outcomes
+
+
+def _outcomes(loaded: LoadedSpec, roster: Roster, bank: Bank, workers: int) -> Iterator[_Outcome]:
+    """Every student's outcome in roster order, drawn here or in ``workers`` worker processes."""
+    students = roster.students
+    if workers < 2 or len(students) < PARALLEL_MIN_STUDENTS:
+        for student in students:  # lazily, so that a serial build stops at the 20th failure
+            yield from _draw(loaded, bank, (student,))
+        return
+    chunks = [students[i:i + CHUNK_STUDENTS] for i in range(0, len(students), CHUNK_STUDENTS)]
+    with process_pool(min(workers, len(chunks)), _init_worker, (loaded, bank)) as pool:
+        futures = [pool.submit(_draw_chunk, chunk) for chunk in chunks]
+        try:
+            for future in futures:
+                yield from future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
 def build(loaded: LoadedSpec, roster: Roster, bank: Bank,
           progress: Callable[[int], None] | None = None) -> BuildResult:
     """Build every student's paper.
 
+    Papers are drawn and verified in one worker process per CPU (forked, so
+    they inherit the loaded bank), in chunks of
+    :data:`CHUNK_STUDENTS` students, or in this process for classes under
+    :data:`PARALLEL_MIN_STUDENTS`; the result is the same either way.
     ``progress(n)`` is called after each paper with the number done.
     Raises :class:`SpecError` when the spec does not fit the bank (unknown id,
     too few questions for a pick, ``max_marks`` that disagrees with the
-    points) and :class:`TemplateError` listing every variant that failed its
-    verification or contract, each with its question id and seed.
+    points) and :class:`TemplateError` listing the first
+    :data:`MAX_REPORTED_FAILURES` variants, in roster order, that failed
+    their verification or contract, each with its question id and seed. On
+    ``KeyboardInterrupt`` the workers are stopped and the interrupt re-raised.
     """
     check_against_bank(loaded, bank)
     papers: list[Paper] = []
     failures: list[str] = []
-    for student in roster.students:
-        try:
-            papers.append(build_paper(loaded, bank, student))
-        except TemplateError as e:
-            failures.append(f"paper of {student.student_id}: {e.message}")
-            if len(failures) >= MAX_REPORTED_FAILURES:
-                break
-        if progress:
-            progress(len(papers) + len(failures))
+    outcomes = _outcomes(loaded, roster, bank, os.cpu_count() or 1)
+    try:
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if isinstance(outcome, str):
+                failures.append(outcome)
+                if len(failures) >= MAX_REPORTED_FAILURES:
+                    break
+            else:
+                papers.append(outcome)
+            if progress:
+                progress(len(papers) + len(failures))
+    finally:
+        outcomes.close()
     if failures:
         raise TemplateError("variants failed; nothing was written:\n  " + "\n  ".join(failures))
     max_marks = loaded.spec.header.max_marks
