@@ -35,6 +35,7 @@ import pikepdf
 
 from .build import Paper
 from .errors import LatexError
+from .parallel import child_preexec
 from .render_tex import TexAnswerRenderer
 from .resources import TEMPLATES
 from .spec import Header
@@ -111,7 +112,8 @@ def compile_tex(tex: Path) -> Path:
     cmd = [pdflatex_path(), "-interaction=batchmode", "-halt-on-error", "-no-shell-escape", tex.name]
     try:
         proc = subprocess.run(cmd, check=False, cwd=tex.parent, env=_environment(), stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=PDFLATEX_TIMEOUT_S)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=PDFLATEX_TIMEOUT_S,
+                              preexec_fn=child_preexec())
     except subprocess.TimeoutExpired:
         raise LatexError(f"pdflatex took longer than {PDFLATEX_TIMEOUT_S} s on {tex}") from None
     if proc.returncode != 0:

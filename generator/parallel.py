@@ -6,18 +6,20 @@ whose workers
 - are forked (on Linux), so they inherit what the parent has loaded, such as
   a bank imported as its own synthetic package;
 - ignore SIGINT: Ctrl-C is the parent's to handle, so no worker prints a
-  traceback;
-- each lead a process group of their own, which their pdflatex children join.
+  traceback (and the pdflatex they start inherit the ignored SIGINT);
+- die with the parent, and their pdflatex children die with them (Linux's
+  ``PR_SET_PDEATHSIG``): a killed build leaves no process behind.
 
 When the body of the ``with`` block raises anything (``KeyboardInterrupt``
-included), pending tasks are cancelled and every worker's process group is
-terminated (SIGTERM, then SIGKILL after a grace period), which ends running
-pdflatex processes too; the exception is then re-raised, so the caller can
-clean up its files knowing that nothing writes to them any more.
+included), pending tasks are cancelled and every worker is terminated
+(SIGTERM, then SIGKILL after a grace period), which ends its running
+pdflatex too; the exception is then re-raised, so the caller can clean up
+its files knowing that nothing writes to them any more.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -31,9 +33,42 @@ from typing import Any
 TERMINATE_GRACE_S = 2.0
 
 
-def _init_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+_PRCTL = _load_prctl()
+#: True in a worker process of :func:`process_pool`.
+_IN_WORKER = False
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux only; elsewhere nothing).
+
+    Safe to call between fork and exec (``preexec_fn``): it only makes a system call.
+    """
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def child_preexec() -> Callable[[], None] | None:
+    """What a worker's subprocesses (pdflatex) run before exec: :func:`die_with_parent`; None elsewhere."""
+    return die_with_parent if _IN_WORKER and _PRCTL is not None else None
+
+
+def _init_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.setpgrp()
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before we asked
+        os._exit(1)
     if initializer is not None:
         initializer(*initargs)
 
@@ -48,27 +83,19 @@ def uses_fork() -> bool:
     return _context().get_start_method() == "fork"
 
 
-def _signal_group(pid: int, sig: int) -> None:
-    try:
-        os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
 def terminate(pool: ProcessPoolExecutor) -> None:
     """Cancel ``pool``'s pending tasks and end its workers and their children now."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
-        if p.pid is not None:
-            _signal_group(p.pid, signal.SIGTERM)
+        p.terminate()  # its pdflatex, if any, dies with it
     deadline = time.monotonic() + TERMINATE_GRACE_S
     for p in processes:
         p.join(max(0.0, deadline - time.monotonic()))
     for p in processes:
-        if p.pid is not None:
-            _signal_group(p.pid, signal.SIGKILL)  # the worker, or pdflatex children left behind
-        p.join(1.0)
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
 
 
 @contextmanager
@@ -80,7 +107,7 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
     forked workers ``initargs`` are inherited, not pickled.
     """
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
-                               initargs=(initializer, initargs))
+                               initargs=(os.getpid(), initializer, initargs))
     try:
         yield pool
     except BaseException:

@@ -207,3 +207,23 @@ def test_ctrl_c_stops_workers_and_pdflatex_without_tracebacks(tmp_path):
     time.sleep(0.2)
     assert _pdflatex_under(tmp_path) == []
     assert not out.exists() and not list(tmp_path.glob(".out.staging*"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_killing_the_parent_alone_leaves_no_worker_or_pdflatex(tmp_path):
+    script = tmp_path / "killed.py"
+    script.write_text(INTERRUPTED)
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "out")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=Path.cwd(), env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+    deadline = time.monotonic() + 60
+    while not _pdflatex_under(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _pdflatex_under(tmp_path), "pdflatex never started"
+    children = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 5
+    while (_pdflatex_under(tmp_path) or any(Path(f"/proc/{c}").exists() for c in children)) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _pdflatex_under(tmp_path) == [] and not any(Path(f"/proc/{c}").exists() for c in children)
