@@ -1,8 +1,10 @@
 """The ``variantex`` command: a thin layer that parses options, calls the library, prints.
 
-Commands: ``build`` (papers, keys, CSV key, manifest), ``list`` (the bank's
-questions), ``preview`` (one question over a few seeds), ``check`` (stress
-test of templates), ``solve`` (one variant, optionally with params set).
+Commands: ``build`` (papers, keys, CSV key, manifest, HTML pages), ``list``
+(the bank's questions), ``preview`` (one question over a few seeds, as text,
+PDF or HTML), ``check`` (stress test of templates), ``solve`` (one variant,
+optionally with params set), ``export moodle|qti`` (a question pool for an
+LMS: N variants of every question of a spec).
 """
 
 from __future__ import annotations
@@ -216,6 +218,52 @@ def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_j
         click.echo(f"{len(reports) - bad} of {len(reports)} templates passed over {seeds} seeds each")
     if any(not r.ok for r in reports):
         raise SystemExit(1)
+
+
+@main.group("export", cls=_Commands)
+def export_group() -> None:
+    """Export an exam as a question pool for an LMS: N variants of every question, one category each."""
+
+
+def _export_options(default_suffix: str):
+    def decorate(f):
+        f = click.argument("spec_path", metavar="SPEC", type=click.Path(dir_okay=False, path_type=Path))(f)
+        f = click.option("--variants", type=click.IntRange(min=1, max=1000), default=30, show_default=True,
+                         help="Variants per question (those of students pool-1 ... pool-N).")(f)
+        f = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                         help=f"Output file (default: output/<spec name>{default_suffix}). Written atomically.")(f)
+        return bank_option(f)
+    return decorate
+
+
+def _export(spec_path: Path, variants: int, out: Path | None, bank_path: Path | None, writer, suffix: str) -> None:
+    from .pool import pool
+    from .writers.files import write_file_atomically
+
+    started = time.perf_counter()
+    loaded = load_spec(spec_path)
+    bank = load_bank(bank_path or (Path(loaded.bank_path) if loaded.bank_path else BUILTIN_BANK))
+    out = out or Path("output") / f"{spec_path.stem}{suffix}"
+    the_pool = pool(loaded, bank, variants)
+    data = writer.render(the_pool)
+    write_file_atomically(out, data)
+    for w in writer.warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(f"Wrote {len(the_pool.slots)} categories x {variants} variants "
+               f"({len(the_pool.slots) * variants} questions) in {time.perf_counter() - started:.1f} s -> {out}")
+
+
+@export_group.command("moodle")
+@_export_options("-moodle.xml")
+def export_moodle_command(spec_path: Path, variants: int, out: Path | None, bank_path: Path | None) -> None:
+    """Moodle XML question pool of SPEC: one category per question, N variants in each.
+
+    In Moodle: Question bank > Import > Moodle XML; then a quiz with one
+    "random question" from each category gives every student a different variant.
+    """
+    from .writers.moodle import MoodleXmlWriter
+
+    _export(spec_path, variants, out, bank_path, MoodleXmlWriter(), "-moodle.xml")
 
 
 if __name__ == "__main__":
