@@ -266,5 +266,18 @@ def export_moodle_command(spec_path: Path, variants: int, out: Path | None, bank
     _export(spec_path, variants, out, bank_path, MoodleXmlWriter(), "-moodle.xml")
 
 
+@export_group.command("qti")
+@_export_options("-canvas-qti.zip")
+def export_qti_command(spec_path: Path, variants: int, out: Path | None, bank_path: Path | None) -> None:
+    """Canvas QTI 1.2 package of SPEC: one question group per question, picking 1 of N variants.
+
+    In Canvas: Settings > Import Course Content > QTI .zip file; the quiz it
+    makes has one question group per question.
+    """
+    from .writers.qti import QtiPackageWriter
+
+    _export(spec_path, variants, out, bank_path, QtiPackageWriter(), "-canvas-qti.zip")
+
+
 if __name__ == "__main__":
     main()
