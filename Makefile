@@ -18,12 +18,12 @@ TEX_PROBES := CJKutf8.sty c70gbsn.fd c70bsmi.fd c70min.fd udmj4e.tfm c70nanummj.
 	t2aenc.def t2aftm.fd lgrenc.def grmn1000.tfm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup tex bench check clean
+.PHONY: demo test setup tex browser bench check clean
 
 demo: $(VENV)/.installed tex
 	$(BIN)/variantex build examples/dl-midsem.yaml --roster examples/roster.csv --out output/dl-midsem
 
-test: $(VENV)/.installed-test tex
+test: $(VENV)/.installed-test tex browser
 	$(BIN)/python -m pytest -q
 
 check: $(VENV)/.installed
@@ -50,6 +50,14 @@ tex:
 		echo "Installing TeX Live from Debian's packages..."; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
+	fi
+
+# Debian's chromium, for the headless-browser test of the HTML pages (tests/lms/test_html.py).
+browser:
+	@if ! command -v chromium >/dev/null; then \
+		echo "Installing chromium from Debian's packages..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; \
 	fi
 
 clean:

@@ -160,11 +160,24 @@ def solve_command(qid: str, seed: int, sets: tuple[str, ...], as_json: bool, ban
 @click.option("--first-seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Typeset the variants, with answers and solutions, into this PDF.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the variants, with answers and solutions, as one self-contained HTML page.")
 @bank_option
-def preview_command(qid: str, seeds: int, first_seed: int, pdf_path: Path | None, bank_path: Path | None) -> None:
+def preview_command(qid: str, seeds: int, first_seed: int, pdf_path: Path | None, bank_path: Path | None,
+                    html_path: Path | None = None) -> None:
     """Show question ID over a few seeds: text, answer and solution."""
-    question = _question(_bank(bank_path), qid)
+    bank = _bank(bank_path)
+    question = _question(bank, qid)
     variants = [make_variant(question, s) for s in range(first_seed, first_seed + seeds)]
+    if html_path is not None:
+        from .writers.files import write_file_atomically
+        from .writers.html import preview_page
+
+        folders = {q: f.parent for q, f in bank.files.items()}
+        write_file_atomically(html_path, preview_page(f"Preview: {question.id}", variants, folders).encode())
+        click.echo(f"Wrote {html_path}")
+        if pdf_path is None:
+            return
     if pdf_path is None:
         for v in variants:
             click.echo(f"=== {v.question_id}, seed {v.seed}, params {json.dumps(dict(v.params))}")
