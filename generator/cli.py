@@ -21,7 +21,7 @@ from .bank import BUILTIN_BANK, Bank, load_bank
 from .build import build, sample_paper
 from .check import check_bank, typeset_check
 from .errors import Interrupted, ParamError, VariantexError
-from .output import write_build
+from .output import check_output, write_build
 from .roster import anonymous_roster, load_roster
 from .spec import Header, load_spec
 from .variant import make_variant
@@ -74,8 +74,10 @@ def main() -> None:
               help="Output folder (default: output/<spec name>). Replaced only when the build succeeds.")
 @bank_option
 @click.option("--no-pdf", is_flag=True, help="Write the CSV key and manifest only (no LaTeX needed).")
+@click.option("--html", "html", is_flag=True,
+              help="Also write html/<student_id>.html (questions and keys, MathML) and html/index.html.")
 def build_command(spec_path: Path, roster: Path | None, count: int | None, out: Path | None,
-                  bank_path: Path | None, no_pdf: bool) -> None:
+                  bank_path: Path | None, no_pdf: bool, html: bool) -> None:
     """Build every student's paper and key from the exam SPEC (YAML)."""
     if (roster is None) == (count is None):
         raise click.UsageError("give either --roster FILE or --n NUMBER")
@@ -84,14 +86,16 @@ def build_command(spec_path: Path, roster: Path | None, count: int | None, out: 
     students = load_roster(roster) if roster else anonymous_roster(count)
     bank = load_bank(bank_path or (Path(loaded.bank_path) if loaded.bank_path else BUILTIN_BANK))
     out = out or Path("output") / spec_path.stem
+    check_output(out)  # refuse a folder that is not ours before drawing anything
     with click.progressbar(length=len(students.students), label="Drawing and verifying variants",
                            file=sys.stderr) as bar:
         result = build(loaded, students, bank, lambda done: _advance(bar, done))
     if no_pdf:
-        write_build(result, out, default_writers(pdf=False))
+        write_build(result, out, default_writers(pdf=False, html=html))
     else:
         with click.progressbar(length=1, label="Typesetting papers and keys   ", file=sys.stderr) as bar:
-            write_build(result, out, default_writers(progress=lambda done, total: _advance(bar, done, total)))
+            write_build(result, out, default_writers(html=html,
+                                                     progress=lambda done, total: _advance(bar, done, total)))
     click.echo(f"Built {len(result.papers)} papers in {time.perf_counter() - started:.1f} s -> {out}")
 
 

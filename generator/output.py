@@ -94,6 +94,16 @@ def write_build(result: BuildResult, out: Path, writers: Sequence[Writer]) -> li
     return [out / p.relative_to(staging) for p in written]
 
 
+def check_output(out: Path) -> None:
+    """Refuse, before any work, an output folder that :func:`write_build` would refuse.
+
+    Raises :class:`errors.OutputError`; :func:`write_build` checks again under its lock.
+    """
+    out = Path(os.path.abspath(out))
+    refuse_unsafe_output(out)
+    check_replaceable(out)
+
+
 def refuse_unsafe_output(out: Path) -> None:
     """Refuse an output folder that is a file-system root or holds the current folder.
 

@@ -24,8 +24,9 @@ class Writer(Protocol):
         ...
 
 
-def default_writers(pdf: bool = True, progress: Callable[[int, int], None] | None = None) -> list[Writer]:
-    """The writers of ``variantex build``: CSV key, manifest and (unless ``pdf`` is false) PDFs.
+def default_writers(pdf: bool = True, progress: Callable[[int, int], None] | None = None,
+                    html: bool = False) -> list[Writer]:
+    """The writers of ``variantex build``: CSV key, manifest, PDFs (unless ``pdf`` is false), HTML pages (if ``html``).
 
     ``progress(done, total)`` reports typeset batches (see ``PdfPapersWriter``).
     """
@@ -36,4 +37,8 @@ def default_writers(pdf: bool = True, progress: Callable[[int, int], None] | Non
     writers: list[Writer] = [AnswerKeyCsvWriter(), ManifestWriter()]
     if pdf:
         writers.append(PdfPapersWriter(progress=progress))
+    if html:
+        from .html import HtmlPagesWriter
+
+        writers.append(HtmlPagesWriter())
     return writers

@@ -35,3 +35,26 @@ def test_preview_page_in_chromium(bank, solve, tmp_path):
     assert not re.search(r"\\\(|\\\[|\\frac|\\times|\\begin", text)
     assert dom.count("<math") >= 8
     assert "CONSOLE" not in run.stderr and "Uncaught" not in run.stderr
+
+
+def test_build_html_writes_a_page_per_student_and_an_index(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("student_id,name\nS1,Ada Lovelace\nS2,陳大文\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["build", "examples/dl-midsem.yaml", "--roster", str(roster), "--out", str(out),
+                                  "--no-pdf", "--html"])
+    assert r.exit_code == 0, r.output
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "html").glob("*.html")}
+    assert set(pages) == {"S1.html", "S2.html", "index.html"}
+    assert 'href="S1.html"' in pages["index.html"] and "陳大文" in pages["index.html"]
+    for sid, name in (("S1", "Ada Lovelace"), ("S2", "陳大文")):
+        page = pages[f"{sid}.html"]
+        assert name in page and page.count("<math") >= 10
+        visible = re.sub(r"<annotation[^>]*>.*?</annotation>", "", page, flags=re.DOTALL)
+        assert not re.search(r"\\\(|\\\[|\\frac|\\begin", re.sub(r"<[^>]+>", " ", visible))
+    listed = set(__import__("json").loads((out / ".variantex-build.json").read_text())["files"])
+    assert {"html/S1.html", "html/S2.html", "html/index.html"} <= listed
