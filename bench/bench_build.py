@@ -24,8 +24,11 @@ folder that is removed afterwards, and reports:
   with no rendering, splitting or joining; ``tot/floor`` and ``pdf/floor``
   are the ratios of total and of the PDF writer's wall to it;
 - ``RSS parent``: peak resident memory of the process that builds (it holds
-  the ``BuildResult``); ``RSS child``: of the largest process it started
-  (a worker or a pdflatex), both in MiB.
+  the ``BuildResult``); ``RSS child``: of the largest process it started (a
+  worker or a pdflatex; a forked worker's RSS counts the pages it shares with
+  the parent, so it follows the parent's size without using that much more
+  memory); ``RSS pdflatex``: of the largest plain pdflatex run of the floor;
+  all in MiB.
 
 The machine is shared, so timings are noisy: run it more than once.
 """
@@ -46,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "examples" / "dl-midsem.yaml"
 DEFAULT_SIZES = (50, 500, 3000)
 COLUMNS = ("students", "pages", "draw", "render", "pdflatex", "split", "join", "pdf wall", "csv+man", "total",
-           "floor", "tot/floor", "pdf/floor", "RSS parent", "RSS child")
+           "floor", "tot/floor", "pdf/floor", "RSS parent", "RSS child", "RSS pdflatex")
 
 
 class _Timed:
@@ -64,8 +67,9 @@ class _Timed:
             self.seconds += time.perf_counter() - started
 
 
-def _floor(tex_dir: Path) -> float:
-    """Wall seconds of plain pdflatex runs over copies of the batch sources, on all CPUs (keys first)."""
+def floor(tex_dir: Path) -> dict[str, float]:
+    """Wall seconds of plain pdflatex runs over copies of the batch sources, on all CPUs (keys
+    first), and the peak RSS of one pdflatex in MiB (run this in a process of its own)."""
     from generator.latex import compile_tex
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,7 +82,15 @@ def _floor(tex_dir: Path) -> float:
         started = time.perf_counter()
         with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
             list(pool.map(compile_tex, copies))
-        return time.perf_counter() - started
+        return {"floor": time.perf_counter() - started,
+                "RSS pdflatex": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def _run_self(*args: str) -> dict[str, float]:
+    """This script with ``args`` in a fresh Python process; its last line of output, as JSON."""
+    proc = subprocess.run([sys.executable, __file__, *args], cwd=ROOT, check=True, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def measure(n: int) -> dict[str, float]:
@@ -111,16 +123,16 @@ def measure(n: int) -> dict[str, float]:
             pages = len(a.pages) + len(b.pages)
         self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        floor = _floor(out / "tex")
+        floor = _run_self("--floor", str(out / "tex"))
     return {"students": n, "pages": pages, "draw": drawn - started, **{k: pdf.timings[k] for k in
             ("render", "pdflatex", "split", "join")}, "pdf wall": timed_pdf.seconds,
-            "csv+man": sum(w.seconds for w in small), "total": total, "floor": floor,
-            "tot/floor": total / floor, "pdf/floor": timed_pdf.seconds / floor,
+            "csv+man": sum(w.seconds for w in small), "total": total, **floor,
+            "tot/floor": total / floor["floor"], "pdf/floor": timed_pdf.seconds / floor["floor"],
             "RSS parent": self_mb, "RSS child": child_mb}
 
 
 def _row(r: dict[str, float]) -> str:
-    cells = [f"{r[c]:.0f}" if c in ("students", "pages", "RSS parent", "RSS child")
+    cells = [f"{r[c]:.0f}" if c in ("students", "pages") or c.startswith("RSS")
              else f"{r[c]:.2f}" if "/" in c else f"{r[c]:.1f}" for c in COLUMNS]
     return "| " + " | ".join(cells) + " |"
 
@@ -129,15 +141,15 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--one"]:
         print(json.dumps(measure(int(argv[1]))))
         return
+    if argv[:1] == ["--floor"]:
+        print(json.dumps(floor(Path(argv[1]))))
+        return
     sizes = [int(a) for a in argv] or list(DEFAULT_SIZES)
     print(f"{os.cpu_count()} CPUs; seconds (phases: summed over workers), memory in MiB")
     print("| " + " | ".join(COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
     for n in sizes:
-        proc = subprocess.run([sys.executable, __file__, "--one", str(n)], cwd=ROOT, check=True,
-                              capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-        print(_row(json.loads(proc.stdout.strip().splitlines()[-1])), flush=True)
+        print(_row(_run_self("--one", str(n))), flush=True)
 
 
 if __name__ == "__main__":

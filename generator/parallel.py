@@ -20,6 +20,7 @@ its files knowing that nothing writes to them any more.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -108,9 +109,12 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
     """
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
                                initargs=(os.getpid(), initializer, initargs))
+    gc.freeze()  # forked workers then never touch (and so copy) the parent's objects when they collect
     try:
         yield pool
     except BaseException:
         terminate(pool)
         raise
+    finally:
+        gc.unfreeze()
     pool.shutdown(wait=True)
