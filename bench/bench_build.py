@@ -117,12 +117,12 @@ def measure(n: int) -> dict[str, float]:
         out = Path(tmp) / "out"
         write_build(result, out, [*small, timed_pdf])
         total = time.perf_counter() - started
+        self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         assert sum(1 for _ in (out / "papers").glob("*.pdf")) == n
         import pikepdf
         with pikepdf.open(out / "print" / "papers.pdf") as a, pikepdf.open(out / "print" / "keys.pdf") as b:
             pages = len(a.pages) + len(b.pages)
-        self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         floor = _run_self("--floor", str(out / "tex"))
     return {"students": n, "pages": pages, "draw": drawn - started, **{k: pdf.timings[k] for k in
             ("render", "pdflatex", "split", "join")}, "pdf wall": timed_pdf.seconds,
