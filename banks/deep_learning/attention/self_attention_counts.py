@@ -83,9 +83,9 @@ parameters grows with \(D\), not with the sequence length.
         # Independent route: build the projection arrays, count their entries, run the attention
         # forward pass in numpy and read the size of the attention matrix.
         n, d = p["n_tokens"], p["dim"]
-        w_q = np.broadcast_to(1.0 / d, (d, d))
-        w_k = np.broadcast_to(-0.5 / d, (d, d))
-        w_v = np.broadcast_to(2.0 / d, (d, d))
+        w_q = np.full((d, d), 1.0 / d)  # real arrays (not broadcast views), so the products use BLAS
+        w_k = np.full((d, d), -0.5 / d)
+        w_v = np.full((d, d), 2.0 / d)
         biases = [np.full(d, 0.1), np.full(d, -0.1), np.zeros(d)] if p["bias"] else []
         count = sum(a.size for a in (w_q, w_k, w_v, *biases))
         x = np.sin(np.arange(n * d, dtype=float)).reshape(n, d)
