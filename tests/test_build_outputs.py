@@ -154,3 +154,11 @@ def test_two_builds_are_byte_identical(out, tmp_path):
     assert first == second
     for rel in first:
         assert (out / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_streamed_manifest_is_exactly_the_json_of_its_data(out):
+    from generator.writers.manifest import manifest_data
+
+    result = build(load_spec(SPEC), load_roster(ROSTER), load_bank(BUILTIN_BANK))
+    text = json.dumps(manifest_data(result), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    assert (out / "manifest.json").read_text(encoding="utf-8") == text
