@@ -16,11 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.bank import BUILTIN_BANK, load_bank  # noqa: E402
-from generator.pool import pool  # noqa: E402
-from generator.spec import load_spec  # noqa: E402
-from generator.writers.moodle import MoodleXmlWriter  # noqa: E402
-from generator.writers.qti import QtiPackageWriter  # noqa: E402
+from generator.bank import BUILTIN_BANK, load_bank
+from generator.pool import pool
+from generator.spec import load_spec
+from generator.writers.moodle import MoodleXmlWriter
+from generator.writers.qti import QtiPackageWriter
 
 VARIANTS = 50
 

@@ -46,7 +46,7 @@ def _texts(pdf: Path) -> list[str]:
 
 
 def test_split_pdfs_hold_each_students_own_pages(written):
-    result, out, writer, paths = written
+    result, out, _writer, paths = written
     for kind in ("papers", "keys"):
         assert sorted(p.name for p in (out / kind).iterdir()) == [f"S00{i}.pdf" for i in range(1, 6)]
         for paper in result.papers:
@@ -59,7 +59,7 @@ def test_split_pdfs_hold_each_students_own_pages(written):
 
 
 def test_print_files_join_every_batch_with_papers_on_odd_pages(written):
-    result, out, writer, paths = written
+    result, out, _writer, _paths = written
     for kind in ("papers", "keys"):
         texts = _texts(out / "print" / f"{kind}.pdf")
         starts = [i for i, t in enumerate(texts) if "Page 1 of" in t]

@@ -141,8 +141,7 @@ class ManifestWriter:
                     fh.write("[]")
                     continue
                 fh.write("[")
-                for j, paper in enumerate(result.papers):
-                    fh.write(("," if j else "") + "\n  " + _dumps(paper_data(paper), 2))
+                fh.writelines(("," if j else "") + "\n  " + _dumps(paper_data(paper), 2) for j, paper in enumerate(result.papers))
                 fh.write("\n ]")
             fh.write("\n}\n")
         return [path]
