@@ -141,7 +141,8 @@ class ManifestWriter:
                     fh.write("[]")
                     continue
                 fh.write("[")
-                fh.writelines(("," if j else "") + "\n  " + _dumps(paper_data(paper), 2) for j, paper in enumerate(result.papers))
+                fh.writelines(("," if j else "") + "\n  " + _dumps(paper_data(paper), 2)
+                              for j, paper in enumerate(result.papers))
                 fh.write("\n ]")
             fh.write("\n}\n")
         return [path]
