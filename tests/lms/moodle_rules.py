@@ -1,13 +1,17 @@
-"""Moodle XML rules, checked the way Moodle's importer reads a file (for tests; no Moodle needed).
+r"""Moodle XML rules, checked the way Moodle's importer reads a file (for tests; no Moodle needed).
 
-Sources: Moodle docs "Moodle XML format" and "Embedded Answers (Cloze) question type";
-``question/format/xml/format.php`` and ``question/type/multianswer/questiontype.php`` of
-Moodle 5.0 (the cloze regular expressions below are ported from there).
+Sources: Moodle docs "Moodle XML format" and "Embedded Answers (Cloze) question type".
+The cloze reader below is our own scanner of the documented grammar
+``{weight:TYPE:alternative~alternative…}``, an alternative being ``=`` or ``%n%``, the
+answer, and ``#feedback``; with the behaviour of Moodle 5.0's importer that matters
+here: ``\}``, ``\#`` and ``\~`` are literal, a ``#`` right after ``&`` belongs to a
+character entity (``&#125;``), and stored answers have entities decoded.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from decimal import Decimal
 
@@ -16,14 +20,13 @@ from lxml import etree
 
 GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
           12.5, 11.11111, 10, 5, 0)
-NUMBER = r"-?(([0-9]+[.,]?[0-9]*|[.,][0-9]+)([eE][-+]?[0-9]+)?)"
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-# question/type/multianswer/questiontype.php, ANSWER_ALTERNATIVE_REGEX and ANSWER_REGEX.
-ALT = r"(=|%(-?[0-9]+(?:[.,][0-9]*)?)%)?(.+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$))(#(.*?(?<!\\)(?=[~}]|$)))?"
-TYPES = (r"(NUMERICAL|NM)|(MULTICHOICE|MC)|(MULTICHOICE_V|MCV)|(MULTICHOICE_H|MCH)|(SHORTANSWER|SA|MW)|"
-         r"(SHORTANSWER_C|SAC|MWC)|(MULTICHOICE_S|MCS)|(MULTICHOICE_VS|MCVS)|(MULTICHOICE_HS|MCHS)|"
-         r"(MULTIRESPONSE|MR)|(MULTIRESPONSE_H|MRH)|(MULTIRESPONSE_S|MRS)|(MULTIRESPONSE_HS|MRHS)")
-FIELD = re.compile(r"\{([0-9]*):(" + TYPES + r"):(" + ALT + r"(~" + ALT + r")*)\}", re.DOTALL)
+#: Cloze field types (long and short names) of Moodle's multianswer question type.
+CLOZE_TYPES = ("NUMERICAL", "NM", "MULTICHOICE", "MC", "MULTICHOICE_V", "MCV", "MULTICHOICE_H", "MCH",
+               "SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC", "MULTICHOICE_S", "MCS",
+               "MULTICHOICE_VS", "MCVS", "MULTICHOICE_HS", "MCHS", "MULTIRESPONSE", "MR", "MULTIRESPONSE_H",
+               "MRH", "MULTIRESPONSE_S", "MRS", "MULTIRESPONSE_HS", "MRHS")
+_FIELD_START = re.compile(r"\{([0-9]*):(" + "|".join(sorted(CLOZE_TYPES, key=len, reverse=True)) + r"):")
 
 
 def on_list(percent: float) -> bool:
@@ -35,20 +38,40 @@ def moodle_unescape(answer: str) -> str:
     return html.unescape(answer).replace("\\}", "}").replace("\\#", "#")
 
 
+def _special(text: str, i: int, chars: str) -> bool:
+    """Is ``text[i]`` one of ``chars`` acting as syntax (not after a backslash; a ``#`` not after ``&``)?"""
+    if text[i] not in chars or (i and text[i - 1] == "\\"):
+        return False
+    return not (text[i] == "#" and (text[max(0, i - 1)] == "&" or text[max(0, i - 5):i] == "&amp;"))
+
+
+def _alternative(raw: str) -> dict:
+    """One ``=answer#feedback`` / ``%50%answer`` / ``answer`` alternative of a cloze field."""
+    fraction = 0.0
+    if raw.startswith("="):
+        fraction, raw = 100.0, raw[1:]
+    elif raw.startswith("%") and raw.find("%", 1) > 0:
+        end = raw.find("%", 1)
+        fraction, raw = float(raw[1:end].replace(",", ".")), raw[end + 1:]
+    cut = next((i for i in range(len(raw)) if _special(raw, i, "#")), len(raw))
+    answer, feedback = raw[:cut], raw[cut + 1:]
+    return {"fraction": fraction, "raw": answer, "text": moodle_unescape(answer),
+            "feedback": moodle_unescape(feedback)}
+
+
 def cloze_fields(text: str) -> list[dict]:
     """The fields of a cloze text as Moodle's importer finds them: weight, type, alternatives."""
     fields = []
-    for m in FIELD.finditer(text):
-        alts = []
-        rest = m.group(16)
-        while True:
-            a = re.match(r"~?" + ALT, rest, re.DOTALL)
-            if not a or not rest:
-                break
-            fraction = 100.0 if a.group(1) == "=" else float(a.group(2).replace(",", ".")) if a.group(2) else 0.0
-            alts.append({"fraction": fraction, "raw": a.group(3), "text": moodle_unescape(a.group(3)),
-                         "feedback": moodle_unescape(a.group(5) or "")})
-            rest = rest[len(a.group(0)):]
+    pos = 0
+    while (m := _FIELD_START.search(text, pos)) is not None:
+        i = m.end()
+        while i < len(text) and not _special(text, i, "}"):
+            i += 1
+        if i == len(text):
+            break  # an unclosed field is not a field
+        body, pos = text[m.end():i], i + 1
+        cuts = [-1] + [j for j in range(len(body)) if _special(body, j, "~")] + [len(body)]
+        alts = [_alternative(body[a + 1:b]) for a, b in itertools.pairwise(cuts)]
         fields.append({"weight": int(m.group(1) or 1), "type": m.group(2), "alts": alts})
     return fields
 
