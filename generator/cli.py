@@ -106,6 +106,33 @@ def _advance(bar, done: int, total: int | None = None) -> None:
     bar.update(done - bar.pos)
 
 
+@main.command("grade")
+@click.argument("manifest_path", metavar="MANIFEST", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("responses_path", metavar="RESPONSES", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: results/<build folder name>). Replaced only when grading succeeds.")
+def grade_command(manifest_path: Path, responses_path: Path, out: Path | None) -> None:
+    """Grade the RESPONSES CSV against a build's MANIFEST (manifest.json); the bank is not needed.
+
+    Writes scores.csv, responses_graded.csv, moodle_grades.csv and problems.csv.
+    Problems in the responses (unknown ids, duplicate rows, missing students,
+    unreadable cells, missing or extra columns) are listed with their line and
+    column; every row that can be graded is graded.
+    """
+    from .grading import grade
+    from .grading.writers import grade_writers
+
+    out = out or Path("results") / Path(manifest_path).resolve().parent.name
+    check_output(out)
+    result = grade(manifest_path, responses_path)
+    write_build(result, out, grade_writers())
+    for p in result.problems:
+        click.echo(f"warning: {p.text()}", err=True)
+    present = sum(s.present for s in result.students)
+    click.echo(f"Graded {present} of {len(result.students)} students"
+               f"{f' ({len(result.problems)} problems, see problems.csv)' if result.problems else ''} -> {out}")
+
+
 @main.command("list")
 @bank_option
 @click.option("--topic", help="Only this topic.")

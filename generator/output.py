@@ -35,6 +35,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .build import BuildResult
 from .errors import OutputError, VariantexError
@@ -48,8 +49,11 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_build(result: BuildResult, out: Path, writers: Sequence[Writer]) -> list[Path]:
+def write_build(result: BuildResult | Any, out: Path, writers: Sequence[Writer]) -> list[Path]:
     """Run ``writers`` over ``result`` and put their files in ``out``; return the final paths.
+
+    ``result`` is whatever the writers understand: a :class:`build.BuildResult`
+    for ``build``, a ``grading.GradeResult`` for ``grade``; the rules are the same.
 
     Raises :class:`errors.OutputError` when ``out`` may not be replaced (see the
     module docstring), when another build holds its lock, or when the disk

@@ -1,0 +1,103 @@
+"""The result of grading: frozen dataclasses, one mark per (student, response cell).
+
+Writers (``scores.csv``, ``responses_graded.csv``, Moodle gradebook, and
+later item and distractor analysis) read only these. For choice questions a
+:class:`CellMark` keeps the letters ticked and every option's letter,
+correctness and rationale, so distractor analysis needs no other input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The statuses a response cell can have.
+STATUSES = ("correct", "partial", "wrong", "blank", "unreadable", "manual")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in an input, with where: ``file``, 1-based CSV ``line`` and ``column`` (header name).
+
+    ``line``/``column`` are None where they do not apply (a student with no row).
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    student_id: str | None
+    message: str
+
+    def text(self) -> str:
+        where = f"In {self.file}" + (f", line {self.line}" if self.line else "") + \
+            (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CellMark:
+    """One graded response cell: question ``number``, part ``label`` ('' if not multi-part), CSV ``column``.
+
+    ``points`` may be negative (negative marking); ``max_points`` is the cell's
+    share of the question. ``ticked`` lists option letters chosen (choice
+    types); ``options`` the manifest's option records (letter, correct,
+    rationale, text_tex). ``note`` explains an unreadable cell or an override.
+    """
+
+    number: int
+    label: str
+    column: str
+    question_id: str
+    answer_type: str
+    response: str
+    key_text: str
+    points: float
+    max_points: float
+    status: str
+    ticked: tuple[str, ...] = ()
+    options: tuple[dict[str, Any], ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionMark:
+    """One question on one paper: its cells (one, or one per part), total points and status."""
+
+    number: int
+    question_id: str
+    answer_type: str
+    points: float
+    max_points: float
+    status: str
+    cells: tuple[CellMark, ...]
+
+
+@dataclass(frozen=True)
+class StudentGrades:
+    """One student's graded paper; ``present`` is false for a student with no row (nothing graded)."""
+
+    student_id: str
+    name: str
+    paper_id: str
+    present: bool
+    questions: tuple[QuestionMark, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(q.points for q in self.questions)
+
+    @property
+    def max_points(self) -> float:
+        return sum(q.max_points for q in self.questions)
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """Everything writers need: the exam title, question numbers, students in manifest order, problems."""
+
+    exam_title: str
+    manifest_path: str
+    responses_path: str
+    numbers: tuple[int, ...]
+    students: tuple[StudentGrades, ...]
+    problems: tuple[Problem, ...] = field(default=())

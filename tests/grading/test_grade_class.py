@@ -1,0 +1,135 @@
+"""A simulated class of 30: responses drawn from answer_key.csv with known error rates per question.
+
+The expected scores are computed here from ``answer_key.csv`` and the spec's
+negative marking alone (not through the manifest or the grading code), then
+compared with ``scores.csv`` exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "examples" / "dl-midsem.yaml"
+ROSTER = ROOT / "examples" / "roster.csv"
+NEGATIVE = {1: 0.25, 2: 0.25, 3: 0.25, 4: 0.25, 5: 0.25}  # section A of the sample spec
+
+
+def fmt(x: float, places: int = 4) -> str:
+    t = f"{x:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if t in ("-0", "") else t
+
+
+def invoke(*args) -> object:
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("class") / "exam"
+    r = invoke("build", SPEC, "--roster", ROSTER, "--no-pdf", "--out", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def _parts(key: str) -> list[tuple[str, str]]:
+    return re.findall(r"\((\w)\) ([^;]+?)(?:; |$)", key)
+
+
+def _wrong(answer_type: str, key: str) -> str:
+    if answer_type == "single_choice":
+        return "b" if key.startswith("(a)") else "A"
+    if answer_type == "true_false":
+        return "false" if key == "True" else "TRUE"
+    if answer_type in ("vector", "matrix"):
+        return "[" + "; ".join(" ".join(str(float(x) + 1000) for x in row.split()) for row in key[1:-1].split("; ")) + "]"
+    return str(float(key) + 1000)
+
+
+def _right(answer_type: str, key: str) -> str:
+    if answer_type == "single_choice":
+        return key[1].upper()
+    return key.lower() if answer_type == "true_false" else key
+
+
+def test_simulated_class_scores_exactly(built, tmp_path):
+    key = list(csv.DictReader((built / "answer_key.csv").open(encoding="utf-8")))
+    rng = np.random.default_rng(8)
+    numbers = sorted({int(r["question_number"]) for r in key})
+    error_rate = {n: (n % 5) / 5 for n in numbers}  # 0, 0.2, ..., 0.8
+    blank_rate = 0.1
+    rows: dict[str, dict[str, str]] = {}
+    expected: dict[str, dict[int, float]] = {}
+    for r in key:
+        sid, n, t, k, pts = r["student_id"], int(r["question_number"]), r["answer_type"], r["correct_answer"], \
+            float(r["points"])
+        row = rows.setdefault(sid, {"student_id": sid})
+        exp = expected.setdefault(sid, {})
+        if t == "essay":
+            mark = float(rng.integers(0, int(pts) + 1))
+            row[f"Q{n}"], row[f"Q{n}_mark"] = "The generator saturates early.", fmt(mark)
+            exp[n] = mark
+            continue
+        if t == "multi_part":
+            parts = _parts(k)
+            got = 0.0
+            for label, pk in parts:
+                u = rng.random()
+                if u < blank_rate:
+                    row[f"Q{n}{label}"] = ""
+                elif u < blank_rate + error_rate[n]:
+                    row[f"Q{n}{label}"] = _wrong("numerical", pk)
+                else:
+                    row[f"Q{n}{label}"] = pk
+                    got += pts / len(parts)  # the sample's parts have equal weights
+            exp[n] = got
+            continue
+        u = rng.random()
+        if u < blank_rate:
+            row[f"Q{n}"], exp[n] = "", 0.0
+        elif u < blank_rate + error_rate[n]:
+            row[f"Q{n}"], exp[n] = _wrong(t, k), -NEGATIVE.get(n, 0.0) * pts
+        else:
+            row[f"Q{n}"], exp[n] = _right(t, k), pts
+    columns = ["student_id"] + sorted({c for row in rows.values() for c in row if c != "student_id"},
+                                      key=lambda c: (int(re.match(r"Q(\d+)", c).group(1)), c))
+    responses = tmp_path / "responses.csv"
+    with responses.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, columns, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows.values())
+    out = tmp_path / "results"
+    r = invoke("grade", built / "manifest.json", responses, "--out", out)
+    assert r.exit_code == 0, r.output
+    assert "problems" not in r.output, r.output
+    maxima: dict[str, float] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for kr in key:
+        maxima[kr["student_id"]] = maxima.get(kr["student_id"], 0.0) + float(kr["points"])
+        names[kr["student_id"]] = (kr["name"], kr["paper_id"])
+    lines = [",".join(["student_id", "name", "paper_id", *[f"Q{n}" for n in numbers], "total", "max", "percent"])]
+    for sid in dict.fromkeys(kr["student_id"] for kr in key):
+        total = sum(expected[sid].values())
+        cells = [sid, *names[sid], *[fmt(expected[sid][n]) for n in numbers], fmt(total), fmt(maxima[sid]),
+                 fmt(100 * total / maxima[sid], 2)]
+        lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    assert (out / "scores.csv").read_text(encoding="utf-8") == "\n".join(lines) + "\n"
+    assert len(lines) == 31
+    # grading again gives the same bytes
+    again = tmp_path / "again"
+    assert invoke("grade", built / "manifest.json", responses, "--out", again).exit_code == 0
+    for f in ("scores.csv", "responses_graded.csv", "moodle_grades.csv", "problems.csv"):
+        assert (again / f).read_bytes() == (out / f).read_bytes()
+    moodle = list(csv.reader((out / "moodle_grades.csv").open(encoding="utf-8")))
+    assert moodle[0] == ["idnumber", "Mid-Semester Examination"]
+    assert len(moodle) == 31
+    graded = list(csv.DictReader((out / "responses_graded.csv").open(encoding="utf-8")))
+    assert {g["status"] for g in graded} <= {"correct", "wrong", "blank", "manual"}

@@ -1,0 +1,172 @@
+"""Scoring rules on a small hand-written manifest (grading reads nothing else), and bad responses.
+
+Bad inputs are each reported with their CSV line and column, and every row
+that can be graded is graded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+
+def _opt(letter: str, correct: bool, rationale: str = "") -> dict:
+    return {"letter": letter, "correct": correct, "rationale": rationale, "text_tex": letter.upper()}
+
+
+def _q(number: int, answer: dict, points: float, key: str, negative: float = 0.0) -> dict:
+    t = answer["type"]
+    return {"number": number, "question_id": f"t/q{number}", "seed": number, "attempt": 0, "points": points,
+            "negative_marking": negative, "answer_type": t, "params": {}, "answer": answer, "key_text": key}
+
+
+QUESTIONS = [
+    _q(1, {"type": "single_choice", "correct": "b", "options": [_opt("a", False, "forgot the bias"),
+                                                                 _opt("b", True), _opt("c", False),
+                                                                 _opt("d", False)]}, 2, "(b)", 0.25),
+    _q(2, {"type": "multiple_choice", "correct": ["a", "c"],
+           "options": [_opt("a", True), _opt("b", False), _opt("c", True), _opt("d", False)]}, 2, "(a) (c)", 0.5),
+    _q(3, {"type": "true_false", "value": False}, 1, "False", 0.25),
+    _q(4, {"type": "numerical", "value": 0.0781, "tolerance": 0.001, "relative": False, "unit": ""}, 1, "0.0781",
+       0.25),
+    _q(5, {"type": "matrix", "value": [[1, 2], [3, 4]], "tolerance": 0.0}, 4, "[1 2; 3 4]"),
+    _q(6, {"type": "multi_part", "parts": [
+        {"label": "a", "weight": 3.0, "type": "numerical", "value": 27, "tolerance": 0, "relative": False},
+        {"label": "b", "weight": 1.0, "type": "short_text", "accepted": ["ReLU"], "case_sensitive": False}]},
+       4, "(a) 27; (b) ReLU"),
+    _q(7, {"type": "essay", "model_answer_tex": "..."}, 5, "essay, graded by hand against the model answer"),
+    _q(8, {"type": "vector", "value": [1, 2, 3], "tolerance": 0.01}, 3, "[1 2 3]"),
+]
+COLUMNS = "student_id,Q1,Q2,Q3,Q4,Q5,Q6a,Q6b,Q7,Q7_mark,Q8"
+
+
+def manifest(tmp_path: Path, mc: str = "all_or_nothing", matrix: str = "all_or_nothing",
+             students=("S1", "S2", "S3")) -> Path:
+    papers = [{"student_id": s, "name": f"Student {s}", "paper_id": f"P-{s}", "total_points": 22,
+               "sections": [{"title": "A", "negative_marking": 0.25, "multiple_choice_scoring": mc,
+                             "matrix_scoring": matrix, "questions": [1, 2, 3, 4]},
+                            {"title": "B", "negative_marking": 0.0, "multiple_choice_scoring": mc,
+                             "matrix_scoring": matrix, "questions": [5, 6, 7, 8]}],
+               "questions": QUESTIONS} for s in students]
+    path = tmp_path / "exam" / "manifest.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"spec": {"content": {"header": {"exam_title": "Test"}}}, "papers": papers}),
+                    encoding="utf-8")
+    return path
+
+
+def run(tmp_path: Path, responses: str, **kw) -> tuple[object, dict[str, dict[str, str]], list[dict[str, str]]]:
+    m = manifest(tmp_path, **kw)
+    r = tmp_path / "responses.csv"
+    r.write_text(responses, encoding="utf-8")
+    out = tmp_path / "results"
+    result = CliRunner().invoke(main, ["grade", str(m), str(r), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    scores = {row["student_id"]: row for row in csv.DictReader((out / "scores.csv").open(encoding="utf-8"))}
+    graded = list(csv.DictReader((out / "responses_graded.csv").open(encoding="utf-8")))
+    return result, scores, graded
+
+
+def test_all_right_all_wrong_and_blank(tmp_path):
+    _, scores, graded = run(tmp_path, COLUMNS + "\n"
+                            "S1,B,\"a,c\",f,7.81e-2,[1 2; 3 4],27,  relu ,essay text,4.5,[1.005 2 3]\n"
+                            "S2,a,ac d,true,0.5,[1 2; 3 5],26,sigmoid,,,[1; 2; 4]\n"
+                            "S3,,,,,,,,,,\n")
+    assert [scores["S1"][f"Q{n}"] for n in range(1, 9)] == ["2", "2", "1", "1", "4", "4", "4.5", "3"]
+    assert scores["S1"]["total"] == "21.5" and scores["S1"]["max"] == "22"
+    # negative marking: wrong choice answers lose the fraction; numerical never below 0
+    assert [scores["S2"][f"Q{n}"] for n in range(1, 9)] == ["-0.5", "-1", "-0.25", "0", "0", "0", "0", "0"]
+    assert scores["S2"]["total"] == "-1.75" and scores["S2"]["percent"] == "-7.95"
+    assert [scores["S3"][f"Q{n}"] for n in range(1, 9)] == ["0"] * 8
+    by = {(g["student_id"], g["question"], g["part"]): g for g in graded}
+    assert by[("S3", "1", "")]["status"] == "blank"
+    assert by[("S2", "7", "")]["status"] == "manual" and by[("S2", "7", "")]["points"] == "0"
+    assert by[("S1", "7", "")]["status"] == "manual" and by[("S1", "7", "")]["points"] == "4.5"
+    assert by[("S1", "6", "b")]["correct_answer"] == "ReLU"
+    assert by[("S1", "6", "a")]["max_points"] == "3"
+
+
+def test_partial_multiple_choice(tmp_path):
+    # 2 right (a, c) of 4: +1/2 each; 2 wrong: -1/2 each; floored at 0; section A's negative marking when 0
+    _, scores, graded = run(tmp_path, COLUMNS + "\nS1,,a,,,,,,,,\nS2,,abc,,,,,,,,\nS3,,bd,,,,,,,,\n", mc="partial")
+    assert [scores[s]["Q2"] for s in ("S1", "S2", "S3")] == ["1", "1", "-1"]
+    assert [g["status"] for g in graded if g["question"] == "2"] == ["partial", "partial", "wrong"]
+
+
+def test_matrix_per_entry(tmp_path):
+    _, scores, _ = run(tmp_path, COLUMNS + "\nS1,,,,,[1 2; 3 5],,,,,[1 2 9]\nS2,,,,,[1 2 3 4],,,,,\n",
+                       matrix="per_entry")
+    assert scores["S1"]["Q5"] == "3" and scores["S1"]["Q8"] == "2"
+    assert scores["S2"]["Q5"] == "0"  # wrong shape
+
+
+def test_multi_part_weights(tmp_path):
+    _, scores, graded = run(tmp_path, COLUMNS + "\nS1,,,,,,27,tanh,,,\nS2,,,,,,1,RELU,,,\n")
+    assert scores["S1"]["Q6"] == "3" and scores["S2"]["Q6"] == "1"
+    assert [g["status"] for g in graded if g["question"] == "6"] == ["correct", "wrong", "wrong", "correct"]
+
+
+def test_essay_mark_read_back_by_a_second_run(tmp_path):
+    text = COLUMNS + "\nS1,,,,,,,,My essay,,\nS2,,,,,,,,Other,,\nS3,,,,,,,,,,\n"
+    _, scores, graded = run(tmp_path, text)
+    assert scores["S1"]["Q7"] == "0"
+    assert [g["status"] for g in graded if g["question"] == "7"] == ["manual"] * 3
+    # the marker enters scores in the Q7_mark column and grades again
+    marked = text.replace("My essay,,", "My essay,3.5,").replace("Other,,", "Other,0,")
+    result, scores, graded = run(tmp_path, marked)
+    assert scores["S1"]["Q7"] == "3.5" and scores["S2"]["Q7"] == "0"
+    assert [g["points"] for g in graded if g["question"] == "7"] == ["3.5", "0", "0"]
+    # a mark above the question's points is unreadable and reported
+    result, scores, _ = run(tmp_path, marked.replace("3.5", "9"))
+    assert "line 2, column Q7_mark" in result.output and scores["S1"]["Q7"] == "0"
+
+
+@pytest.mark.parametrize("responses, where, graded_ok", [
+    (COLUMNS + "\nS1,b,,,,,,,,,\nX9,b,,,,,,,,,\nS2,b,,,,,,,,,\nS3,b,,,,,,,,,\n",
+     ["line 3, column student_id", "unknown student id 'X9'"], ("S1", "S2", "S3")),
+    (COLUMNS + "\nS1,b,,,,,,,,,\nS2,b,,,,,,,,,\nS1,a,,,,,,,,,\nS3,b,,,,,,,,,\n",
+     ["line 4, column student_id", "duplicate row for S1 (first on line 2)"], ("S1", "S2", "S3")),
+    (COLUMNS + "\nS1,b,,,,,,,,,\nS3,b,,,,,,,,,\n", ["student S2 (Student S2) has no row"], ("S1", "S3")),
+    (COLUMNS + "\nS1,b,,,\"0,0781\",,,,,,\nS2,b,,,zz,,,,,,\nS3,b,q,,,,,,,,\n",
+     ["line 2, column Q4", "'0,0781' is not a number", "line 3, column Q4", "line 4, column Q2"],
+     ("S1", "S2", "S3")),
+    (COLUMNS.replace(",Q3", "") + "\nS1,b,,,,,,,,\nS2,b,,,,,,,,\nS3,b,,,,,,,,\n",
+     ["line 1, column Q3", "column Q3 is missing"], ("S1", "S2", "S3")),
+    (COLUMNS + ",comments\nS1,b,,,,,,,,,,ok\nS2,b,,,,,,,,,,\nS3,b,,,,,,,,,,\n",
+     ["line 1, column comments", "extra column 'comments' (column 12)"], ("S1", "S2", "S3")),
+])
+def test_bad_responses_are_reported_and_the_rest_graded(tmp_path, responses, where, graded_ok):
+    result, scores, graded = run(tmp_path, responses)
+    for fragment in where:
+        assert fragment in result.output, result.output
+    problems = (tmp_path / "results" / "problems.csv").read_text(encoding="utf-8")
+    assert where[-1].split(", column")[0].split("line")[-1].strip() in problems or "has no row" in problems
+    for sid in graded_ok:
+        assert scores[sid]["Q1"] == "2", sid
+    for sid in {"S1", "S2", "S3"} - set(graded_ok):
+        assert scores[sid]["Q1"] == "" and scores[sid]["total"] == ""
+    statuses = {(g["student_id"], g["question"]): g["status"] for g in graded}
+    if "column Q4" in where[0]:
+        assert statuses[("S1", "4")] == "unreadable" and statuses[("S2", "4")] == "unreadable"
+        assert statuses[("S3", "2")] == "unreadable"
+    if "column Q3" in where[0]:
+        assert statuses[("S1", "3")] == "unreadable"
+
+
+def test_unreadable_inputs_fail_cleanly(tmp_path):
+    m = manifest(tmp_path)
+    bad = tmp_path / "r.csv"
+    bad.write_text("name,Q1\nx,b\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["grade", str(m), str(bad), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "line 1" in r.output and "student_id" in r.output
+    m.write_text("{\n  oops", encoding="utf-8")
+    r = CliRunner().invoke(main, ["grade", str(m), str(bad), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1 and "line 2, column 3" in r.output and str(m) in r.output
+    assert not (tmp_path / "o").exists()
