@@ -43,12 +43,14 @@ class Item:
 
 @dataclass(frozen=True)
 class PaperSection:
-    """A section of one paper: title, instructions and its items in order."""
+    """A section of one paper: title, instructions, its items in order, and how ``grade`` scores them."""
 
     title: str
     instructions: str
     negative_marking: float
     items: tuple[Item, ...]
+    multiple_choice_scoring: str = "all_or_nothing"
+    matrix_scoring: str = "all_or_nothing"
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def build_paper(loaded: LoadedSpec, bank: Bank, student: Student) -> Paper:
             variants.append(variant)
             items.append(Item(number, points, section.negative_marking, variant))
         sections.append(PaperSection(section.title, section.instructions, section.negative_marking,
-                                     tuple(items)))
+                                     tuple(items), section.multiple_choice_scoring, section.matrix_scoring))
     return Paper(student, paper_id(spec.seed, student.student_id, variants), tuple(sections))
 
 

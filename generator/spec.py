@@ -32,7 +32,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -130,6 +130,11 @@ class Section(_Model):
 
     ``negative_marking`` is the fraction of a choice or true/false question's
     points deducted for a wrong (not blank) answer.
+
+    ``multiple_choice_scoring`` is how ``variantex grade`` scores a multiple-choice
+    question: ``all_or_nothing`` (default) or ``partial`` (+1/k per right option
+    ticked, -1/m per wrong one, floored at 0). ``matrix_scoring`` is
+    ``all_or_nothing`` (default) or ``per_entry`` (the share of entries within tolerance).
     """
 
     title: TexText
@@ -137,6 +142,8 @@ class Section(_Model):
     points: PositiveFloat | None = None
     negative_marking: Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)] = 0.0
     questions: Annotated[tuple[QuestionRef | PickRule, ...], Field(min_length=1, max_length=500)]
+    multiple_choice_scoring: Literal["all_or_nothing", "partial"] = "all_or_nothing"
+    matrix_scoring: Literal["all_or_nothing", "per_entry"] = "all_or_nothing"
 
 
 class ExamSpec(_Model):

@@ -57,7 +57,7 @@ def test_every_output_is_written(out):
     assert len(students) == 30
     for kind in ("papers", "keys"):
         assert sorted(p.stem for p in (out / kind).glob("*.pdf")) == sorted(students)
-    for name in ("print/papers.pdf", "print/keys.pdf", "answer_key.csv", "manifest.json"):
+    for name in ("print/papers.pdf", "print/keys.pdf", "answer_key.csv", "manifest.json", "responses_template.csv"):
         assert (out / name).is_file(), name
     assert list((out / "tex").glob("papers-*.tex")) and list((out / "tex").glob("keys-*.tex"))
     assert not (out / "_latex").exists()

@@ -26,15 +26,17 @@ class Writer(Protocol):
 
 def default_writers(pdf: bool = True, progress: Callable[[int, int], None] | None = None,
                     html: bool = False) -> list[Writer]:
-    """The writers of ``variantex build``: CSV key, manifest, PDFs (unless ``pdf`` is false), HTML pages (if ``html``).
+    """The writers of ``variantex build``: CSV key, manifest, responses template, PDFs (unless ``pdf`` is false),
+    HTML pages (if ``html``).
 
     ``progress(done, total)`` reports typeset batches (see ``PdfPapersWriter``).
     """
     from .csv_key import AnswerKeyCsvWriter
     from .manifest import ManifestWriter
     from .pdf import PdfPapersWriter
+    from .responses_template import ResponsesTemplateWriter
 
-    writers: list[Writer] = [AnswerKeyCsvWriter(), ManifestWriter()]
+    writers: list[Writer] = [AnswerKeyCsvWriter(), ManifestWriter(), ResponsesTemplateWriter()]
     if pdf:
         writers.append(PdfPapersWriter(progress=progress))
     if html:

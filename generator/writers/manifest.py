@@ -87,14 +87,16 @@ def manifest_data(result: BuildResult, with_papers: bool = True) -> dict[str, An
 
 
 def paper_data(p: Paper) -> dict[str, Any]:
-    """One paper in the manifest: student, paper id, sections, and every variant's seed, params, answer
-    (``Answer.to_json``), key text, points and negative marking."""
+    """One paper in the manifest: student, paper id, sections (with their negative marking and grading
+    schemes), and every variant's seed, params, answer (``Answer.to_json``), key text, points and negative
+    marking: everything ``variantex grade`` needs."""
     return {
         "student_id": p.student.student_id,
         "name": p.student.name,
         "paper_id": p.paper_id,
         "total_points": p.total_points,
         "sections": [{"title": s.title, "negative_marking": s.negative_marking,
+                      "multiple_choice_scoring": s.multiple_choice_scoring, "matrix_scoring": s.matrix_scoring,
                       "questions": [i.number for i in s.items]} for s in p.sections],
         "questions": [{
             "number": i.number,

@@ -133,3 +133,49 @@ def test_simulated_class_scores_exactly(built, tmp_path):
     assert len(moodle) == 31
     graded = list(csv.DictReader((out / "responses_graded.csv").open(encoding="utf-8")))
     assert {g["status"] for g in graded} <= {"correct", "wrong", "blank", "manual"}
+
+
+def test_responses_template_has_every_student_and_the_grader_columns(built, tmp_path):
+    import json
+
+    from generator.grading.scoring import expected_columns
+
+    rows = list(csv.reader((built / "responses_template.csv").open(encoding="utf-8")))
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    assert rows[0] == ["student_id", "name", "paper_id", *expected_columns(manifest["papers"])]
+    assert "Q6a" in rows[0] and "Q14_mark" in rows[0]
+    assert [r[0] for r in rows[1:]] == [p["student_id"] for p in manifest["papers"]]
+    assert all(not any(r[3:]) for r in rows[1:])
+    out = tmp_path / "blank"
+    r = invoke("grade", built / "manifest.json", built / "responses_template.csv", "--out", out)
+    assert r.exit_code == 0 and "problems" not in r.output, r.output
+    scores = list(csv.DictReader((out / "scores.csv").open(encoding="utf-8")))
+    assert len(scores) == 30 and {s["total"] for s in scores} == {"0"}
+
+
+def test_section_schemes_from_the_spec_reach_the_manifest_and_the_grade(tmp_path):
+    spec = tmp_path / "exam.yaml"
+    spec.write_text(SPEC.read_text(encoding="utf-8").replace(
+        '  - title: "Section B: Intermediate"\n',
+        '  - title: "Section B: Intermediate"\n    matrix_scoring: per_entry\n    multiple_choice_scoring: partial\n'),
+        encoding="utf-8")
+    out = tmp_path / "exam"
+    assert invoke("build", spec, "--n", 2, "--no-pdf", "--out", out).exit_code == 0
+    import json
+
+    sections = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["papers"][0]["sections"]
+    assert [(s["matrix_scoring"], s["multiple_choice_scoring"]) for s in sections] == [
+        ("all_or_nothing", "all_or_nothing"), ("per_entry", "partial"), ("all_or_nothing", "all_or_nothing")]
+    key = [r for r in csv.DictReader((out / "answer_key.csv").open(encoding="utf-8")) if r["question_number"] == "11"]
+    rows = ["student_id,Q11"]
+    for r in key:
+        entries = r["correct_answer"][1:-1].split("; ")
+        entries[0] = " ".join(["99"] + entries[0].split()[1:])  # one of the nine entries wrong
+        rows.append(f"{r['student_id']},[{'; '.join(entries)}]")
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = invoke("grade", out / "manifest.json", tmp_path / "r.csv", "--out", tmp_path / "g")
+    assert res.exit_code == 0
+    scores = list(csv.DictReader((tmp_path / "g" / "scores.csv").open(encoding="utf-8")))
+    for s, r in zip(scores, key):
+        n = len(r["correct_answer"].replace(";", " ").split())
+        assert s["Q11"] == fmt(float(r["points"]) * (n - 1) / n)
