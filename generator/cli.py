@@ -111,10 +111,12 @@ def _advance(bar, done: int, total: int | None = None) -> None:
 @click.argument("responses_path", metavar="RESPONSES", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: results/<build folder name>). Replaced only when grading succeeds.")
-def grade_command(manifest_path: Path, responses_path: Path, out: Path | None) -> None:
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Regrade rules (YAML): drop, full_marks, accept, override; each listed in overrides.csv.")
+def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, rules_path: Path | None) -> None:
     """Grade the RESPONSES CSV against a build's MANIFEST (manifest.json); the bank is not needed.
 
-    Writes scores.csv, responses_graded.csv, moodle_grades.csv and problems.csv.
+    Writes scores.csv, responses_graded.csv, moodle_grades.csv, problems.csv and overrides.csv.
     Problems in the responses (unknown ids, duplicate rows, missing students,
     unreadable cells, missing or extra columns) are listed with their line and
     column; every row that can be graded is graded.
@@ -124,7 +126,7 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None) -
 
     out = out or Path("results") / Path(manifest_path).resolve().parent.name
     check_output(out)
-    result = grade(manifest_path, responses_path)
+    result = grade(manifest_path, responses_path, rules_path)
     write_build(result, out, grade_writers())
     for p in result.problems:
         click.echo(f"warning: {p.text()}", err=True)

@@ -92,6 +92,18 @@ class StudentGrades:
 
 
 @dataclass(frozen=True)
+class Applied:
+    """A regrade rule as applied: ``rule`` (drop, full_marks, accept, override), ``question`` (``Q7``,
+    ``Q6b``), ``student_id`` ('' for everyone), ``reason``, and ``detail`` (what it changed)."""
+
+    rule: str
+    question: str
+    student_id: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class GradeResult:
     """Everything writers need: the exam title, question numbers, students in manifest order, problems."""
 
@@ -101,3 +113,4 @@ class GradeResult:
     numbers: tuple[int, ...]
     students: tuple[StudentGrades, ...]
     problems: tuple[Problem, ...] = field(default=())
+    overrides: tuple[Applied, ...] = field(default=())

@@ -29,14 +29,16 @@ import json
 import math
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..answers import LETTERS, format_number
 from ..errors import VariantexError
 from ..inputs import MiB, read_text
-from .gradebook import CellMark, GradeResult, Problem, QuestionMark, StudentGrades
+from .gradebook import Applied, CellMark, GradeResult, Problem, QuestionMark, StudentGrades
 from .responses import read_responses
+from .rules import Rules, RulesError, load_rules, parse_question
 
 MAX_MANIFEST_BYTES = 1024 * MiB
 CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")
@@ -195,10 +197,12 @@ def expected_columns(papers: list[dict[str, Any]]) -> list[str]:
 
 
 class _Grader:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, rules: Rules) -> None:
         self.file = file
         self.scorer = Scorer()
         self.problems: list[Problem] = []
+        self.accept = [(parse_question(r.question), r) for r in rules.accept]
+        self.accepted: dict[int, int] = {}  # accept rule index -> cells it made correct
 
     def cell(self, sid: str, line: int | None, q: dict[str, Any], col: str, label: str, a: dict[str, Any],
              share: float, key_text: str, cells: dict[str, str] | None, section: dict[str, Any]) -> CellMark:
@@ -223,10 +227,43 @@ class _Grader:
                                          "0 points"))
             return CellMark(response=text, points=0.0, status="unreadable", note=str(e), **base)
         status = _status(credit)
+        note = ""
+        if status != "correct":
+            for k, ((n, lab), rule) in enumerate(self.accept):
+                if (n, lab) == (q["number"], label) and rule.student_id in (None, sid) and \
+                        self._matches(a, text, section, rule):
+                    credit, status, note = 1.0, "correct", f"accepted by rule: {rule.reason}"
+                    self.accepted[k] = self.accepted.get(k, 0) + 1
+                    break
         points = credit * max_points
         if status == "wrong" and a["type"] in CHOICE_TYPES and not label:
             points = -float(q.get("negative_marking", 0.0)) * max_points
-        return CellMark(response=text, points=points, status=status, ticked=ticked, **base)
+        return CellMark(response=text, points=points, status=status, ticked=ticked, note=note, **base)
+
+    def _matches(self, a: dict[str, Any], text: str, section: dict[str, Any], rule) -> bool:
+        """Does the response earn full credit when the rule's answer is the key?"""
+        alt = dict(a)
+        answer = str(rule.answer)
+        try:
+            if a["type"] == "numerical":
+                alt["value"] = parse_number(answer)
+            elif a["type"] == "single_choice":
+                letters = parse_letters(answer, len(a["options"]))
+                alt["correct"] = letters[0] if len(letters) == 1 else "?"
+            elif a["type"] == "multiple_choice":
+                alt["correct"] = list(parse_letters(answer, len(a["options"])))
+            elif a["type"] == "true_false":
+                alt["value"] = answer.strip().lower() in ("true", "t")
+            elif a["type"] == "short_text":
+                alt["accepted"] = [answer]
+            elif a["type"] in ("vector", "matrix"):
+                rows = parse_matrix(answer)
+                alt["value"] = rows if a["type"] == "matrix" else rows[0]
+            else:
+                return False
+            return self.scorer.score(alt, text, {})[0] >= 1 - 1e-12
+        except Unreadable as e:
+            raise RulesError(f"accept rule for {rule.question}: {e}") from None
 
     def _essay(self, sid, line, col, text, cells, base) -> CellMark:
         mark = cells.get(col + "_mark", "").strip()
@@ -255,18 +292,22 @@ def _question_status(cells: tuple[CellMark, ...]) -> str:
     return "partial"
 
 
-def grade(manifest_path: Path, responses_path: Path) -> GradeResult:
+def grade(manifest_path: Path, responses_path: Path, rules_path: Path | None = None) -> GradeResult:
     """Grade the responses CSV against the build's ``manifest.json``; see the module docstring for the rules.
 
+    ``rules_path`` is a regrade rules YAML (:mod:`rules`), applied in the order
+    accept, drop, full_marks, override, each listed in ``overrides``.
     Deterministic: students in manifest order, questions in paper order.
-    Raises :class:`ManifestError` or :class:`responses.ResponsesError` when an
-    input cannot be read at all; every other problem is in ``problems``.
+    Raises :class:`ManifestError`, :class:`responses.ResponsesError` or
+    :class:`rules.RulesError` when an input cannot be read at all; every
+    other problem is in ``problems``.
     """
     manifest = load_manifest(Path(manifest_path))
     papers = manifest["papers"]
+    rules = load_rules(Path(rules_path), manifest) if rules_path is not None else Rules()
     expected = expected_columns(papers)
     rows, problems = read_responses(Path(responses_path), expected, {p["student_id"] for p in papers})
-    grader = _Grader(str(responses_path))
+    grader = _Grader(str(responses_path), rules)
     students = []
     numbers: set[int] = set()
     for p in papers:
@@ -289,13 +330,55 @@ def grade(manifest_path: Path, responses_path: Path) -> GradeResult:
             qmarks.append(QuestionMark(q["number"], q["question_id"], q["answer_type"],
                                        sum(c.points for c in cells), float(q["points"]),
                                        _question_status(cells), cells))
+        if row is not None:
+            qmarks = [_after_exam_rules(p["student_id"], qm, rules) for qm in qmarks]
         students.append(StudentGrades(p["student_id"], p.get("name", ""), p["paper_id"], row is not None,
                                       tuple(qmarks)))
+    applied = _applied(rules, grader.accepted, students)
     all_problems = problems + grader.problems
     all_problems.sort(key=lambda x: (x.line is None, x.line or 0, x.column or "", x.student_id or ""))
     title = manifest.get("spec", {}).get("content", {}).get("header", {}).get("exam_title", "Exam")
     return GradeResult(title, str(manifest_path), str(responses_path), tuple(sorted(numbers)), tuple(students),
-                       tuple(all_problems))
+                       tuple(all_problems), tuple(applied))
+
+
+def _after_exam_rules(sid: str, qm: QuestionMark, rules: Rules) -> QuestionMark:
+    """``qm`` after the rules drop, full_marks and override (in that order)."""
+    for r in rules.drop:
+        if parse_question(r.question)[0] == qm.number:
+            cells = tuple(replace(c, points=0.0, max_points=0.0, note=f"dropped: {r.reason}") for c in qm.cells)
+            qm = replace(qm, points=0.0, max_points=0.0, cells=cells)
+    for r in rules.full_marks:
+        if parse_question(r.question)[0] == qm.number:
+            cells = tuple(replace(c, points=c.max_points, note=f"full marks for everyone: {r.reason}")
+                          for c in qm.cells)
+            qm = replace(qm, points=qm.max_points, cells=cells)
+    for r in rules.override:
+        if r.student_id == sid and parse_question(r.question)[0] == qm.number:
+            note = f"overridden: {fmt(r.points)} for the question (was {fmt(qm.points)}): {r.reason}"
+            qm = replace(qm, points=float(r.points), cells=tuple(replace(c, note=note) for c in qm.cells))
+    return qm
+
+
+def _applied(rules: Rules, accepted: dict[int, int], students: list[StudentGrades]) -> list[Applied]:
+    present = {s.student_id: s for s in students if s.present}
+
+    def count(number: int) -> int:
+        return sum(any(q.number == number for q in s.questions) for s in present.values())
+
+    out = []
+    for k, r in enumerate(rules.accept):
+        out.append(Applied("accept", str(r.question), r.student_id or "", r.reason,
+                           f"{r.answer} accepted; {accepted.get(k, 0)} responses now correct"))
+    for kind in ("drop", "full_marks"):
+        for r in getattr(rules, kind):
+            n = parse_question(r.question)[0]
+            out.append(Applied(kind, f"Q{n}", "", r.reason, f"{count(n)} students"))
+    for r in rules.override:
+        n = parse_question(r.question)[0]
+        detail = f"{fmt(r.points)} points" if r.student_id in present else "not applied: the student has no row"
+        out.append(Applied("override", f"Q{n}", r.student_id, r.reason, detail))
+    return out
 
 
 def _split_key(key_text: str, prefixes: list[str]) -> list[str]:

@@ -108,6 +108,22 @@ class ProblemsCsvWriter:
         return [path]
 
 
+class OverridesCsvWriter:
+    """``overrides.csv``: every regrade rule applied (rule, question, student_id, reason, detail), in rule order."""
+
+    filename = "overrides.csv"
+
+    def write(self, result: GradeResult, out: Path) -> list[Path]:
+        path = out / self.filename
+        with _open(path) as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["rule", "question", "student_id", "reason", "detail"])
+            for a in result.overrides:
+                w.writerow([a.rule, a.question, a.student_id, a.reason, a.detail])
+        return [path]
+
+
 def grade_writers() -> list:
     """The writers of ``variantex grade``, in order."""
-    return [ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter()]
+    return [ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter(),
+            OverridesCsvWriter()]

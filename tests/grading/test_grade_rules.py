@@ -170,3 +170,78 @@ def test_unreadable_inputs_fail_cleanly(tmp_path):
     r = CliRunner().invoke(main, ["grade", str(m), str(bad), "--out", str(tmp_path / "o")])
     assert r.exit_code == 1 and "line 2, column 3" in r.output and str(m) in r.output
     assert not (tmp_path / "o").exists()
+
+
+RESPONSES = COLUMNS + "\nS1,a,ac,t,0.5,[1 2; 3 4],27,tanh,x,,[1 2 3]\nS2,b,ac,f,0.0781,[1 2; 3 4],27,relu,x,,\n" \
+    "S3,c,,,,,,,,,\n"
+
+
+def run_rules(tmp_path: Path, rules: str) -> tuple[object, dict, list, list]:
+    m = manifest(tmp_path)
+    (tmp_path / "r.csv").write_text(RESPONSES, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(rules, encoding="utf-8")
+    out = tmp_path / "results"
+    result = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(out),
+                                       "--rules", str(tmp_path / "rules.yaml")])
+    assert result.exit_code == 0, result.output
+    scores = {row["student_id"]: row for row in csv.DictReader((out / "scores.csv").open(encoding="utf-8"))}
+    graded = list(csv.DictReader((out / "responses_graded.csv").open(encoding="utf-8")))
+    overrides = list(csv.DictReader((out / "overrides.csv").open(encoding="utf-8")))
+    return result, scores, graded, overrides
+
+
+def test_rule_drop(tmp_path):
+    _, scores, graded, overrides = run_rules(tmp_path, "drop:\n  - question: Q1\n    reason: ambiguous\n")
+    assert [scores[s]["Q1"] for s in ("S1", "S2", "S3")] == ["0", "0", "0"]
+    assert scores["S2"]["max"] == "20"
+    assert overrides == [{"rule": "drop", "question": "Q1", "student_id": "", "reason": "ambiguous",
+                          "detail": "3 students"}]
+    assert all("dropped: ambiguous" in g["note"] for g in graded if g["question"] == "1")
+
+
+def test_rule_full_marks(tmp_path):
+    _, scores, _, overrides = run_rules(tmp_path, "full_marks:\n  - question: 3\n    reason: typo\n")
+    assert [scores[s]["Q3"] for s in ("S1", "S2", "S3")] == ["1", "1", "1"]
+    assert overrides[0]["rule"] == "full_marks" and overrides[0]["reason"] == "typo"
+
+
+def test_rule_accept(tmp_path):
+    _, scores, graded, overrides = run_rules(tmp_path, (
+        "accept:\n  - question: Q6b\n    answer: tanh\n    reason: also right\n"
+        "  - question: 1\n    answer: a\n    student_id: S1\n    reason: option a was also right on S1's paper\n"
+        "  - question: 4\n    answer: 0.5\n    reason: rounding\n"))
+    assert scores["S1"]["Q6"] == "4" and scores["S1"]["Q1"] == "2" and scores["S1"]["Q4"] == "1"
+    assert scores["S3"]["Q1"] == "-0.5"  # the letter rule was for S1 only
+    assert [o["detail"] for o in overrides] == ["tanh accepted; 1 responses now correct",
+                                                "a accepted; 1 responses now correct",
+                                                "0.5 accepted; 1 responses now correct"]
+    assert any(g["note"] == "accepted by rule: rounding" for g in graded)
+
+
+def test_rule_override(tmp_path):
+    _, scores, graded, overrides = run_rules(tmp_path, (
+        "override:\n  - student_id: S3\n    question: 5\n    points: 1.5\n    reason: written beside the grid\n"))
+    assert scores["S3"]["Q5"] == "1.5" and scores["S3"]["total"] == "1"
+    assert overrides == [{"rule": "override", "question": "Q5", "student_id": "S3",
+                          "reason": "written beside the grid", "detail": "1.5 points"}]
+    assert any("overridden: 1.5" in g["note"] for g in graded if g["student_id"] == "S3")
+
+
+@pytest.mark.parametrize("rules, fragment", [
+    ("drop:\n  - question: 99\n    reason: x\n", "line 2, field 'drop[0].question': no question 99"),
+    ("override:\n  - student_id: S1\n    question: 1\n    points: 1\n", "line 2, field 'override[0].reason'"),
+    ("override:\n  - student_id: NOPE\n    question: 1\n    points: 1\n    reason: r\n",
+     "field 'override[0].student_id': unknown student id 'NOPE'"),
+    ("accept:\n  - question: 6\n    answer: x\n    reason: r\n", "question 6 has parts"),
+    ("drop: [\n", "line 2"),
+    ("dorp: []\n", "field 'dorp': unknown field"),
+])
+def test_bad_rules_fail_cleanly(tmp_path, rules, fragment):
+    m = manifest(tmp_path)
+    (tmp_path / "r.csv").write_text(RESPONSES, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(rules, encoding="utf-8")
+    r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o"),
+                                  "--rules", str(tmp_path / "rules.yaml")])
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert fragment in r.output and "rules.yaml" in r.output, r.output
+    assert not (tmp_path / "o").exists()
