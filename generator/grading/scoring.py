@@ -303,6 +303,15 @@ def grade(manifest_path: Path, responses_path: Path, rules_path: Path | None = N
     other problem is in ``problems``.
     """
     manifest = load_manifest(Path(manifest_path))
+    try:
+        return _grade(manifest, manifest_path, responses_path, rules_path)
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
+        raise ManifestError(f"In {manifest_path}: not a manifest variantex can grade (a paper or question lacks "
+                            f"{e!r}); give the manifest.json a build wrote, unedited") from None
+
+
+def _grade(manifest: dict[str, Any], manifest_path: Path, responses_path: Path,
+           rules_path: Path | None) -> GradeResult:
     papers = manifest["papers"]
     rules = load_rules(Path(rules_path), manifest) if rules_path is not None else Rules()
     expected = expected_columns(papers)

@@ -245,3 +245,14 @@ def test_bad_rules_fail_cleanly(tmp_path, rules, fragment):
     assert r.exit_code == 1 and "Traceback" not in r.output, r.output
     assert fragment in r.output and "rules.yaml" in r.output, r.output
     assert not (tmp_path / "o").exists()
+
+
+def test_a_manifest_missing_fields_fails_cleanly(tmp_path):
+    m = manifest(tmp_path)
+    data = json.loads(m.read_text(encoding="utf-8"))
+    del data["papers"][1]["questions"][0]["points"]
+    m.write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "r.csv").write_text(RESPONSES, encoding="utf-8")
+    r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "not a manifest variantex can grade" in r.output
+    assert not (tmp_path / "o").exists()
