@@ -4,7 +4,8 @@ Commands: ``build`` (papers, keys, CSV key, manifest, HTML pages), ``list``
 (the bank's questions), ``preview`` (one question over a few seeds, as text,
 PDF or HTML), ``check`` (stress test of templates), ``solve`` (one variant,
 optionally with params set), ``export moodle|qti`` (a question pool for an
-LMS: N variants of every question of a spec).
+LMS: N variants of every question of a spec), ``grade`` (a responses CSV against
+a build's manifest.json).
 """
 
 from __future__ import annotations

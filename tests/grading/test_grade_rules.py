@@ -256,3 +256,29 @@ def test_a_manifest_missing_fields_fails_cleanly(tmp_path):
     r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o")])
     assert r.exit_code == 1 and "Traceback" not in r.output and "not a manifest variantex can grade" in r.output
     assert not (tmp_path / "o").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_results_are_written_like_a_build(tmp_path):
+    m = manifest(tmp_path)
+    (tmp_path / "r.csv").write_text(RESPONSES, encoding="utf-8")
+    out = tmp_path / "results"
+
+    def grade(*extra):
+        return CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(out), *extra])
+
+    assert grade().exit_code == 0
+    first = _files(out)
+    assert ".variantex-build.json" in first and "scores.csv" in first
+    assert grade().exit_code == 0 and _files(out) == first  # same inputs, same bytes; our folder is replaced
+    (tmp_path / "bad.yaml").write_text("drop:\n  - question: 99\n    reason: x\n", encoding="utf-8")
+    r = grade("--rules", str(tmp_path / "bad.yaml"))
+    assert r.exit_code == 1 and _files(out) == first  # a failed grade leaves the previous results
+    (out / "my notes.txt").write_text("mine", encoding="utf-8")
+    r = grade()
+    assert r.exit_code == 1 and "my notes.txt" in r.output and "Traceback" not in r.output
+    assert (out / "my notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not list(tmp_path.glob(".results.staging-*"))
