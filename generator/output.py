@@ -183,7 +183,7 @@ def _entries(folder: Path) -> dict[str, bool]:
 
 def _write_marker(staging: Path, written: list[Path]) -> None:
     files = sorted(p.relative_to(staging).as_posix() for p in written)
-    text = json.dumps({"written_by": "variantex build", "files": files}, indent=1)
+    text = json.dumps({"written_by": "variantex", "files": files}, indent=1)
     (staging / MARKER).write_text(text + "\n", encoding="utf-8")
 
 
