@@ -39,6 +39,11 @@ def _bank(path: Path | None) -> Bank:
     return load_bank(path or BUILTIN_BANK)
 
 
+def _spec_bank(path: Path | None, loaded) -> Bank:
+    """The bank ``--bank`` names, else the spec's ``bank:``, else the built-in one."""
+    return _bank(path or (Path(loaded.bank_path) if loaded.bank_path else None))
+
+
 def _question(bank: Bank, qid: str):
     if qid not in bank.questions:
         raise VariantexError(f"no question '{qid}' in bank {bank.root}{bank.did_you_mean(qid)}")
@@ -85,7 +90,7 @@ def build_command(spec_path: Path, roster: Path | None, count: int | None, out: 
     started = time.perf_counter()
     loaded = load_spec(spec_path)
     students = load_roster(roster) if roster else anonymous_roster(count)
-    bank = load_bank(bank_path or (Path(loaded.bank_path) if loaded.bank_path else BUILTIN_BANK))
+    bank = _spec_bank(bank_path, loaded)
     out = out or Path("output") / spec_path.stem
     check_output(out)  # refuse a folder that is not ours before drawing anything
     with click.progressbar(length=len(students.students), label="Drawing and verifying variants",
@@ -289,7 +294,7 @@ def _export(spec_path: Path, variants: int, out: Path | None, bank_path: Path | 
 
     started = time.perf_counter()
     loaded = load_spec(spec_path)
-    bank = load_bank(bank_path or (Path(loaded.bank_path) if loaded.bank_path else BUILTIN_BANK))
+    bank = _spec_bank(bank_path, loaded)
     out = out or Path("output") / f"{spec_path.stem}{suffix}"
     the_pool = pool(loaded, bank, variants)
     data = writer.render(the_pool)

@@ -14,13 +14,12 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RosterError
 from .inputs import MiB, read_text
-from .texenv import untypesettable
+from .texenv import untypesettable, unwrappable_word
 
 #: Limits that keep every name and id on its line of the paper, and the roster's size bounded.
 MAX_ID = 32
@@ -73,11 +72,6 @@ def _header(reader: csv.DictReader, path: Path) -> list[str]:
     return header
 
 
-def _breakable(word: str) -> bool:
-    """Can the line break inside ``word``? Between wide (CJK) characters it can."""
-    return any(unicodedata.east_asian_width(c) in "WF" for c in word)
-
-
 def _check_name(name: str) -> str | None:
     """Why ``name`` cannot be printed on a paper, or None."""
     bad = untypesettable(name)
@@ -87,7 +81,7 @@ def _check_name(name: str) -> str | None:
                 f"supported are {SUPPORTED_SCRIPTS}")
     if len(name) > MAX_NAME:
         return f"name is {len(name)} characters long; the limit is {MAX_NAME} (it must fit its line on the paper)"
-    long_word = next((w for w in name.split() if len(w) > MAX_WORD and not _breakable(w)), None)
+    long_word = unwrappable_word(name, MAX_WORD)
     if long_word:
         return (f"name has a word of {len(long_word)} characters ({long_word[:20]}...); the limit is "
                 f"{MAX_WORD}, so that the name wraps within its box on the paper")

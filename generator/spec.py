@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -41,7 +40,7 @@ from .bank import Bank
 from .errors import SpecError
 from .inputs import MiB, read_text
 from .question import DIFFICULTIES
-from .texenv import untypesettable
+from .texenv import untypesettable, unwrappable_word
 
 #: Numbers are taken as written: ``seed: true`` is not 1, ``points: .inf`` is not a number of marks.
 PositiveFloat = Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
@@ -58,13 +57,11 @@ MAX_WORD = 30  # characters of one word (but CJK, which breaks anywhere): longer
 
 
 def _typesettable(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
     bad = untypesettable(text)
     if bad:
         raise ValueError("has characters the papers cannot typeset: "
                          + ", ".join(f"{c} (U+{ord(c):04X})" for c in bad))
-    long_word = next((w for w in text.split() if len(w) > MAX_WORD
-                      and not any(unicodedata.east_asian_width(c) in "WF" for c in w)), None)
+    long_word = unwrappable_word(text, MAX_WORD)
     if long_word:
         raise ValueError(f"has a word of {len(long_word)} characters ({long_word[:20]}...); at most {MAX_WORD}, "
                          "so that the line can wrap on the paper")

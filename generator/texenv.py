@@ -88,6 +88,16 @@ def escape_tex(text: Any) -> str:
     return _RUNS.sub(_wrap, str(escape_latex(str(text))))
 
 
+def breaks_anywhere(word: str) -> bool:
+    """Can a line break inside ``word``? Between wide (CJK) characters it can, as CJK typesetting does."""
+    return any(unicodedata.east_asian_width(c) in "WF" for c in word)
+
+
+def unwrappable_word(text: str, limit: int) -> str | None:
+    """The first word of ``text`` longer than ``limit`` characters that cannot break inside, or None."""
+    return next((w for w in text.split() if len(w) > limit and not breaks_anywhere(w)), None)
+
+
 def fit_words(text: Any) -> str:
     """``text`` escaped (:func:`escape_tex`) word by word, each word in ``\\vxfit{\\linewidth}{…}``.
 
@@ -96,7 +106,7 @@ def fit_words(text: Any) -> str:
     cell. Words of wide (CJK) characters are left to break anywhere, as CJK does.
     ``\\vxfit`` is defined by ``templates/exam.tex.j2``.
     """
-    return " ".join(escape_tex(w) if any(unicodedata.east_asian_width(c) in "WF" for c in w)
+    return " ".join(escape_tex(w) if breaks_anywhere(w)
                     else rf"\vxfit{{\linewidth}}{{{escape_tex(w)}}}" for w in str(text).split())
 
 
