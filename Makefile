@@ -9,13 +9,14 @@ BIN := $(VENV)/bin
 # Chinese, Japanese (Wadalab min) and Korean (Nanum Myeongjo, in texlive-lang-korean) fonts;
 # T2A for Cyrillic (texlive-lang-cyrillic; Free Times from scalable-cyrfonts-tex, whose TFMs
 # ship ready-made) and LGR for Greek (texlive-lang-greek: CB fonts). All Type 1 fonts.
+# TikZ (texlive-pictures) draws the per-variant figures and the answer sheets' markers.
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended lmodern \
 	latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp latex-cjk-chinese-arphic-bsmi00lp \
 	latex-cjk-japanese latex-cjk-japanese-wadalab texlive-lang-korean \
-	texlive-lang-cyrillic scalable-cyrfonts-tex texlive-lang-greek
+	texlive-lang-cyrillic scalable-cyrfonts-tex texlive-lang-greek texlive-pictures
 # One file of each of those packages: when one is missing, the tex target installs them.
 TEX_PROBES := CJKutf8.sty c70gbsn.fd c70bsmi.fd c70min.fd udmj4e.tfm c70nanummj.fd \
-	t2aenc.def t2aftm.fd lgrenc.def grmn1000.tfm
+	t2aenc.def t2aftm.fd lgrenc.def grmn1000.tfm tikz.sty
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup tex browser bench check clean
