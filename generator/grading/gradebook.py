@@ -61,7 +61,11 @@ class CellMark:
 
 @dataclass(frozen=True)
 class QuestionMark:
-    """One question on one paper: its cells (one, or one per part), total points and status."""
+    """One question on one paper: its cells (one, or one per part), total points and status.
+
+    ``params`` are the variant's drawn parameters (from the manifest), so item
+    analysis can group students by variant without the bank.
+    """
 
     number: int
     question_id: str
@@ -70,6 +74,7 @@ class QuestionMark:
     max_points: float
     status: str
     cells: tuple[CellMark, ...]
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
