@@ -26,6 +26,29 @@ key) are Jinja2 LaTeX with ``<< >>`` / ``<% %>`` delimiters (see
 ``answer``. Choice options, multi-part prompts and answer room are drawn by
 the paper template from the answer, not written in the stem.
 
+Per-variant figures (optional): ``figure`` is Jinja2 TikZ, the *body* of
+a ``tikzpicture`` (no ``\\begin{tikzpicture}``), with the same delimiters and
+context as ``stem`` (params, ``working(p)``, ``answer``), for example::
+
+        figure = r'''
+        \\node[draw] (x) at (0,0) {\\(x=<<x>>\\)};
+        \\node[draw] (y) at (3,0) {\\(y=<<y>>\\)};
+        \\draw[->] (x) -- node[above] {\\(w=<<w>>\\)} (y);
+        '''
+        figure_alt = "A graph: x = <<x>> feeds y = <<y>> through weight w = <<w>>."
+
+``figure_alt`` (plain text, Jinja2 likewise) describes the figure for
+screen readers and LMS alt text; it is required whenever ``figure`` is set.
+The variant renders both (``Variant.figure_tex``, ``Variant.figure_alt``;
+"" when the template has none); the figure is a separate object, never part
+of ``stem_tex``. Papers and keys print it centred under the stem, scaled
+down to the text width if it is wider (preamble: ``tikz`` with the
+``arrows.meta``, ``positioning``, ``calc`` and ``shapes.geometric``
+libraries). HTML, Moodle XML and QTI show it as a PNG rendered once per
+distinct figure by ``generator.figures``. Keep a figure within about
+16 cm x 9 cm and its labels in math or plain text (it may not use the
+document-level commands refused in stems, such as ``\\def``).
+
 Contract (checked by ``variant.make_variant`` and ``variantex check``):
 ``draw`` returns JSON-ready values only; ``solve`` returns an
 :class:`answers.Answer` and raises ``ValueError`` (or ``TypeError``) for params
@@ -57,7 +80,9 @@ class Question:
     :data:`DIFFICULTIES`), ``points`` (suggested marks), ``source`` (where the
     question comes from), ``limits`` (``{param: (low, high)}``: the values
     ``solve --set`` accepts, where the default ±10⁶ is too wide for the
-    template's computation), ``stem`` and ``solution`` (Jinja2 LaTeX).
+    template's computation), ``stem`` and ``solution`` (Jinja2 LaTeX),
+    ``figure`` (Jinja2 TikZ, a tikzpicture's body; "" for none) and
+    ``figure_alt`` (Jinja2 plain text describing the figure).
     """
 
     id: ClassVar[str]
@@ -70,6 +95,8 @@ class Question:
     limits: ClassVar[dict[str, tuple[float, float]]] = {}
     stem: ClassVar[str]
     solution: ClassVar[str]
+    figure: ClassVar[str] = ""
+    figure_alt: ClassVar[str] = ""
 
     def draw(self, rng: np.random.Generator) -> Params:
         """Draw the params of one variant from ``rng`` (the only source of randomness)."""

@@ -39,7 +39,9 @@ class Variant:
     ``seed`` reproduces it (``variantex solve ID --seed SEED``); ``attempt``
     is the draw that produced it (0 unless choice options collided and the
     params were redrawn). ``params`` are JSON-ready. ``stem_tex`` and
-    ``solution_tex`` are rendered LaTeX.
+    ``solution_tex`` are rendered LaTeX; ``figure_tex`` is the rendered body
+    of the template's tikzpicture and ``figure_alt`` its plain-text
+    description ("" for both when the template draws no figure).
     """
 
     question_id: str
@@ -49,17 +51,20 @@ class Variant:
     answer: Answer
     stem_tex: str
     solution_tex: str
+    figure_tex: str = ""
+    figure_alt: str = ""
 
     def __reduce__(self) -> tuple:
         """Pickle with ``params`` as a plain dict (a ``MappingProxyType`` does not pickle);
         unpickling wraps it read-only again. Lets worker processes return variants."""
         return (_unpickle_variant, (self.question_id, self.seed, self.attempt, dict(self.params), self.answer,
-                                    self.stem_tex, self.solution_tex))
+                                    self.stem_tex, self.solution_tex, self.figure_tex, self.figure_alt))
 
 
 def _unpickle_variant(question_id: str, seed: int, attempt: int, params: dict[str, Any], answer: Answer,
-                      stem_tex: str, solution_tex: str) -> Variant:
-    return Variant(question_id, seed, attempt, MappingProxyType(params), answer, stem_tex, solution_tex)
+                      stem_tex: str, solution_tex: str, figure_tex: str = "", figure_alt: str = "") -> Variant:
+    return Variant(question_id, seed, attempt, MappingProxyType(params), answer, stem_tex, solution_tex,
+                   figure_tex, figure_alt)
 
 
 def to_plain(value: Any) -> Any:
@@ -89,7 +94,8 @@ _ENV = make_environment()
 
 
 def render_text(question: Question, which: str, context: Mapping[str, Any], seed: int) -> str:
-    """Render the ``stem`` or ``solution`` of ``question``; errors name the id, seed and line.
+    """Render the ``stem``, ``solution``, ``figure`` or ``figure_alt`` of ``question``; errors name
+    the id, seed and line.
 
     Raises :class:`TemplateError` for anything the text's expressions raise
     (an undefined name, a failing filter, a division by zero ...), naming the
@@ -217,9 +223,15 @@ def make_variant(question: Question, seed: int, overrides: Mapping[str, Any] | N
             context = {**params, **question.working(params), "answer": answer, "params": params}
         except Exception as e:  # noqa: BLE001
             raise _failure(question, seed, "working()", e, params, overrides) from None
-        return Variant(question.id, seed, attempt, MappingProxyType(params), answer,
-                       _checked_text(question, "stem", render_text(question, "stem", context, seed), seed),
-                       _checked_text(question, "solution", render_text(question, "solution", context, seed), seed))
+        texts = {which: _checked_text(question, which, render_text(question, which, context, seed), seed)
+                 for which in ("stem", "solution", "figure", "figure_alt")}
+        if texts["figure"] and not texts["figure_alt"]:
+            file = template_file(question)
+            raise TemplateError(f"{question.id} (seed {seed}): the template draws a figure but its figure_alt "
+                                "is empty; describe the figure in plain text for screen readers and LMS exports"
+                                f"{f' (in {_shown(file)})' if file else ''}")
+        return Variant(question.id, seed, attempt, MappingProxyType(params), answer, texts["stem"],
+                       texts["solution"], texts["figure"], texts["figure_alt"])
     raise TemplateError(f"{question.id} (seed {seed}): no valid variant in {MAX_ATTEMPTS} draws "
                         f"(last: {last_reason})")
 
