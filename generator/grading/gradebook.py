@@ -13,6 +13,8 @@ from typing import Any
 
 #: The statuses a response cell can have.
 STATUSES = ("correct", "partial", "wrong", "blank", "unreadable", "manual")
+#: The note of a ``manual`` cell whose marker's score has not been entered yet.
+AWAITING_MARKER = "to be marked by hand"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,11 @@ class CellMark:
     ticked: tuple[str, ...] = ()
     options: tuple[dict[str, Any], ...] = ()
     note: str = ""
+
+    @property
+    def awaiting_marker(self) -> bool:
+        """A hand-marked cell with no marker's score yet (its 0 points are not a mark)."""
+        return self.status == "manual" and self.note == AWAITING_MARKER
 
 
 @dataclass(frozen=True)

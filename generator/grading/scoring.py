@@ -36,7 +36,15 @@ from typing import Any
 from ..answers import LETTERS, format_number
 from ..errors import VariantexError
 from ..inputs import MiB, read_text
-from .gradebook import Applied, CellMark, GradeResult, Problem, QuestionMark, StudentGrades
+from .gradebook import (
+    AWAITING_MARKER,
+    Applied,
+    CellMark,
+    GradeResult,
+    Problem,
+    QuestionMark,
+    StudentGrades,
+)
 from .responses import read_responses
 from .rules import Rules, RulesError, load_rules, parse_question
 
@@ -268,7 +276,7 @@ class _Grader:
     def _essay(self, sid, line, col, text, cells, base) -> CellMark:
         mark = cells.get(col + "_mark", "").strip()
         if not mark:
-            return CellMark(response=text, points=0.0, status="manual", note="to be marked by hand", **base)
+            return CellMark(response=text, points=0.0, status="manual", note=AWAITING_MARKER, **base)
         try:
             x = parse_number(mark)
             if not 0 <= x <= base["max_points"] + 1e-9:
