@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -122,12 +123,37 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Option:
+    r"""One choice option: LaTeX text, an optional numeric value, and why it is wrong.
+
+    ``text_tex`` and ``rationale`` are LaTeX (escape ``_``, ``^``, ``%``; put
+    math in ``\( \)``).
+    ``value`` is set for numeric options: distinctness is then judged by
+    value and tolerance, and ``solve --json`` reports the correct value.
+    ``rationale`` names the mistake a distractor models (e.g. "forgot the
+    bias"): it is shown in the key and kept for distractor analysis.
+    """
+
+    text_tex: str
+    value: float | None = None
+    correct: bool = False
+    rationale: str = ""
+    #: How a numeric option reads as plain text (CSV key); "" for text options.
+    text_plain: str = ""
+
+
+
+
+@dataclass(frozen=True)
 class Numerical(Answer):
     """A number, accepted within an absolute or relative tolerance.
 
     ``tolerance`` is absolute (as Moodle's numerical ``<tolerance>``) unless
     ``relative`` is true, when it is a fraction of ``|value|``. ``unit`` is
     LaTeX shown after the number; ``places`` fixes the decimals shown.
+    ``mistakes`` are the values of modelled mistakes (:func:`numeric_option`
+    with a ``rationale``); ``variantex check`` fails a template when the
+    tolerance accepts one of them, exactly or as printed with ``places``.
     """
 
     kind: ClassVar[str] = "numerical"
@@ -136,6 +162,7 @@ class Numerical(Answer):
     relative: bool = False
     unit: str = ""
     places: int | None = None
+    mistakes: tuple[Option, ...] = ()
 
     def __post_init__(self) -> None:
         if not math.isfinite(float(self.value)):
@@ -149,10 +176,19 @@ class Numerical(Answer):
         """The tolerance as an absolute ± around ``value``."""
         return self.tolerance * abs(self.value) if self.relative else self.tolerance
 
+    @property
+    def shown_places(self) -> int | None:
+        """Decimals printed on the key: ``places``, else one order finer than the tolerance."""
+        return self.places if self.places is not None else _places_for(self.abs_tolerance)
+
     def shown(self) -> str:
         """The value as printed on a key."""
-        places = self.places if self.places is not None else _places_for(self.abs_tolerance)
-        return format_number(self.value, places)
+        return format_number(self.value, self.shown_places)
+
+    def accepted_mistakes(self) -> list[Option]:
+        """The modelled mistakes this answer's tolerance accepts, exactly or rounded as the key prints numbers."""
+        return [m for m in self.mistakes if m.value is not None
+                and (self.accepts(m.value) or self.accepts(float(format_number(m.value, self.shown_places))))]
 
     def key_text(self) -> str:
         return self.shown()
@@ -266,26 +302,6 @@ class Matrix(Answer):
 # --------------------------------------------------------------------------- choices
 
 
-@dataclass(frozen=True)
-class Option:
-    r"""One choice option: LaTeX text, an optional numeric value, and why it is wrong.
-
-    ``text_tex`` and ``rationale`` are LaTeX (escape ``_``, ``^``, ``%``; put
-    math in ``\( \)``).
-    ``value`` is set for numeric options: distinctness is then judged by
-    value and tolerance, and ``solve --json`` reports the correct value.
-    ``rationale`` names the mistake a distractor models (e.g. "forgot the
-    bias"): it is shown in the key and kept for distractor analysis.
-    """
-
-    text_tex: str
-    value: float | None = None
-    correct: bool = False
-    rationale: str = ""
-    #: How a numeric option reads as plain text (CSV key); "" for text options.
-    text_plain: str = ""
-
-
 def numeric_option(value: float, *, unit: str = "", places: int | None = None,
                    correct: bool = False, rationale: str = "") -> Option:
     """An option that shows the number ``value`` (in math mode, with ``unit``)."""
@@ -312,6 +328,16 @@ class ChoicePool(Answer):
     false) or an inclusive (low, high) range for multiple choice. With
     ``sample_wrong`` false the first distinct distractors are kept, in the
     order given (most common mistakes first); with true they are sampled.
+
+    ``valid`` (low, high), inclusive, drops numeric distractors outside the
+    values the question's answer can take (a negative size, a count of 0).
+    With ``rank_balanced`` (single choice with numeric options), the rank of
+    the correct value among the sorted option values is drawn uniformly
+    first (0 = smallest), then that many distractors are taken from those
+    below the key and the rest from those above, so the key is the smallest,
+    middle or largest option equally often and its rank tells nothing. A rank
+    the candidates cannot make (too few below or above) is replaced by the
+    feasible rank nearest to it; ``variantex check`` measures the balance.
     Raises :class:`NotEnoughOptions` when too few distinct candidates remain.
     """
 
@@ -323,6 +349,29 @@ class ChoicePool(Answer):
     multiple: bool = False
     tolerance: float = 0.0
     sample_wrong: bool = False
+    valid: tuple[float, float] | None = None
+    rank_balanced: bool = False
+
+    def _in_range(self, o: Option) -> bool:
+        return self.valid is None or o.value is None or self.valid[0] <= float(o.value) <= self.valid[1]
+
+    def _pick(self, rng: np.random.Generator, candidates: list[Option], n: int) -> list[Option]:
+        """``n`` of ``candidates``: the first ``n``, or a sample (in the given order) with ``sample_wrong``."""
+        if not self.sample_wrong or n == 0:
+            return candidates[:n]
+        return [candidates[i] for i in sorted(rng.choice(len(candidates), size=n, replace=False))]
+
+    def _rank_balanced(self, rng: np.random.Generator, key: Option, wrong: list[Option], need: int) -> list[Option]:
+        """``need`` distractors around ``key`` so that the key's rank is uniform (see the class docstring)."""
+        v = float(key.value)  # type: ignore[arg-type]
+        below = [o for o in wrong if float(o.value) < v]  # type: ignore[arg-type]
+        above = [o for o in wrong if float(o.value) > v]  # type: ignore[arg-type]
+        feasible = [r for r in range(need + 1) if r <= len(below) and need - r <= len(above)]
+        if not feasible:
+            raise NotEnoughOptions(f"need {need} distinct distractors, have {len(below) + len(above)}")
+        target = int(rng.integers(0, need + 1))
+        rank = min(feasible, key=lambda r: (abs(r - target), r))
+        return self._pick(rng, below, rank) + self._pick(rng, above, need - rank)
 
     def _keep_distinct(self, options: Sequence[Option], taken: list[Option]) -> list[Option]:
         kept: list[Option] = []
@@ -338,13 +387,14 @@ class ChoicePool(Answer):
         right = self._keep_distinct([replace(self.right[i], correct=True) for i in right_order], [])[:k]
         if len(right) < k:
             raise NotEnoughOptions(f"need {k} distinct correct options, have {len(right)}")
-        wrong = self._keep_distinct([replace(o, correct=False) for o in self.wrong], right)
+        wrong = self._keep_distinct([replace(o, correct=False) for o in self.wrong if self._in_range(o)], right)
         need = self.n_options - k
         if len(wrong) < need:
             raise NotEnoughOptions(f"need {need} distinct distractors, have {len(wrong)}")
-        if self.sample_wrong:
-            wrong = [wrong[i] for i in sorted(rng.choice(len(wrong), size=need, replace=False))]
-        chosen = right + wrong[:need]
+        if self.rank_balanced and k == 1:
+            chosen = right + self._rank_balanced(rng, right[0], wrong, need)
+        else:
+            chosen = right + self._pick(rng, wrong, need)
         options = tuple(chosen[i] for i in rng.permutation(len(chosen)))
         if self.multiple:
             return MultipleChoice(options)
@@ -352,14 +402,21 @@ class ChoicePool(Answer):
 
 
 def single_choice(right: Option | Sequence[Option], wrong: Sequence[Option], *, n_options: int = 4,
-                  tolerance: float = 0.0, sample_wrong: bool = False) -> ChoicePool:
+                  tolerance: float = 0.0, sample_wrong: bool = False,
+                  valid: tuple[float, float] | None = None) -> ChoicePool:
     """A single-choice pool: one correct option (drawn from ``right`` when it is a list).
 
     For numeric options build each with :func:`numeric_option` and give the
-    ``tolerance`` within which two numbers count as the same option.
+    ``tolerance`` within which two numbers count as the same option, and
+    ``valid``, the inclusive range the answer can take (usually the
+    question's ``valid_range``): distractors outside it are dropped. When
+    every option is numeric the pool is rank-balanced (see
+    :class:`ChoicePool`): give distractors that model mistakes on both sides
+    of the key (too small and too large), at least ``n_options - 1`` each.
     """
     right = (right,) if isinstance(right, Option) else tuple(right)
-    return ChoicePool(right, tuple(wrong), n_options, 1, False, tolerance, sample_wrong)
+    numeric = all(o.value is not None for o in (*right, *wrong))
+    return ChoicePool(right, tuple(wrong), n_options, 1, False, tolerance, sample_wrong, valid, numeric)
 
 
 def multiple_choice(right: Sequence[Option], wrong: Sequence[Option], *, n_options: int = 4,
@@ -498,35 +555,89 @@ class TrueFalse(Answer):
         return "false" if self.value else "true"
 
 
-def _normalise_text(s: str) -> str:
-    return " ".join(s.split())
+#: Words dropped from every short-text response and accepted answer.
+ARTICLES = frozenset({"a", "an", "the"})
+
+
+def short_text_words(s: str, case_sensitive: bool = False) -> tuple[str, ...]:
+    """The words of a short-text answer as graded: NFKC, punctuation gone, articles dropped.
+
+    Punctuation and symbols (Unicode categories P and S, except ``_`` so
+    that ``f_t`` stays one word) become spaces; braces and backslashes of
+    LaTeX go with them (``f_{t}`` reads ``f_t``). Case is folded unless
+    ``case_sensitive``; articles (``a``, ``an``, ``the``) are dropped in any
+    case. ``"The Sigmoid-function."`` gives ``("sigmoid", "function")``.
+    """
+    s = unicodedata.normalize("NFKC", s)
+    s = "".join(c if c == "_" or unicodedata.category(c)[0] not in "PS" else " " for c in s)
+    words = [w if case_sensitive else w.casefold() for w in s.split()]
+    return tuple(w for w in words if w.casefold() not in ARTICLES)
+
+
+def short_text_matches(response: str, accepted: Sequence[str], *, case_sensitive: bool = False,
+                       optional_words: Sequence[str] = ()) -> bool:
+    """Does a short-text ``response`` give one of the ``accepted`` answers? The one rule graders use.
+
+    Both sides are read by :func:`short_text_words`, then the
+    ``optional_words`` a question declares (``"function"``, ``"gate"``) are
+    dropped, unless nothing else is left. The response is right when its
+    words are one accepted answer, or several accepted answers one after
+    the other (``"forget gate f_t"`` when ``"forget gate"`` and ``"f_t"``
+    are both accepted; ``"tanh (hyperbolic tangent)"``).
+    """
+    optional = {w.casefold() for w in optional_words}
+
+    def words(text: str) -> tuple[str, ...]:
+        ws = short_text_words(text, case_sensitive)
+        kept = tuple(w for w in ws if w.casefold() not in optional)
+        return kept or ws
+
+    answers = {words(a) for a in accepted} - {()}
+    got = words(response)
+    if not got:
+        return False
+    # reachable[i]: the first i words split into accepted answers
+    reachable = [True] + [False] * len(got)
+    for i in range(len(got)):
+        if reachable[i]:
+            for a in answers:
+                if got[i:i + len(a)] == a:
+                    reachable[i + len(a)] = True
+    return reachable[-1]
 
 
 @dataclass(frozen=True)
 class ShortText(Answer):
-    """A short word or phrase; any of ``accepted`` earns credit (spaces folded)."""
+    """A short word or phrase; any of ``accepted`` earns credit, read by :func:`short_text_matches`.
+
+    ``optional_words`` are words a response may add or leave out
+    (``("function", "activation")`` for "sigmoid"); the question declares
+    them, with synonyms in ``accepted``.
+    """
 
     kind: ClassVar[str] = "short_text"
     computed: ClassVar[bool] = False
     accepted: tuple[str, ...]
     case_sensitive: bool = False
+    optional_words: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.accepted or not all(a.strip() for a in self.accepted):
-            raise ValueError("a short-text answer needs at least one non-empty accepted answer")
-
-    def _norm(self, s: str) -> str:
-        s = _normalise_text(s)
-        return s if self.case_sensitive else s.lower()
+        if not self.accepted or not all(short_text_words(a) for a in self.accepted):
+            raise ValueError("a short-text answer needs at least one accepted answer with a word in it")
 
     def key_text(self) -> str:
         return " | ".join(self.accepted)
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.kind, "accepted": list(self.accepted), "case_sensitive": self.case_sensitive}
+        out: dict[str, Any] = {"type": self.kind, "accepted": list(self.accepted),
+                               "case_sensitive": self.case_sensitive}
+        if self.optional_words:
+            out["optional_words"] = list(self.optional_words)
+        return out
 
     def agrees_with(self, independent: Any) -> bool:
-        return self._norm(str(independent)) in {self._norm(a) for a in self.accepted}
+        return short_text_matches(str(independent), self.accepted, case_sensitive=self.case_sensitive,
+                                  optional_words=self.optional_words)
 
     def grade(self, response: str) -> float:
         return 1.0 if self.agrees_with(response) else 0.0
@@ -669,5 +780,7 @@ __all__ = [
     "numeric_option",
     "parse_number",
     "plain_number",
+    "short_text_matches",
+    "short_text_words",
     "single_choice",
 ]
