@@ -8,7 +8,8 @@ Decisions where the issue is silent:
   a letter the question does not have is ``unreadable``; two letters for a
   single-choice question is ``wrong`` (two boxes ticked);
 - true/false: ``true``/``false``/``t``/``f`` (any case);
-- short text: NFKC, white space folded, case folded unless the answer is case-sensitive;
+- short text: ``answers.short_text_matches`` (NFKC, punctuation and articles
+  dropped, case folded unless case-sensitive, the question's optional words);
 - vector/matrix: ``[1 2; 3 4]`` (brackets optional, entries by spaces or
   commas); the wrong shape is ``wrong``; all-or-nothing unless the section
   says ``matrix_scoring: per_entry`` (credit = share of entries within tolerance);
@@ -33,7 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..answers import LETTERS, format_number
+from ..answers import LETTERS, format_number, short_text_matches
 from ..errors import VariantexError
 from ..inputs import MiB, read_text
 from .gradebook import (
@@ -151,10 +152,9 @@ class Scorer:
         return (1.0 if t.startswith("t") == bool(a["value"]) else 0.0), ()
 
     def score_short_text(self, a, text, section):
-        def norm(s: str) -> str:
-            s = normalise_text(s)
-            return s if a.get("case_sensitive") else s.casefold()
-        return (1.0 if norm(text) in {norm(x) for x in a["accepted"]} else 0.0), ()
+        ok = short_text_matches(text, a["accepted"], case_sensitive=bool(a.get("case_sensitive")),
+                                optional_words=a.get("optional_words", ()))
+        return (1.0 if ok else 0.0), ()
 
     def score_matrix(self, a, text, section):
         rows = parse_matrix(text)
