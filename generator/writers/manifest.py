@@ -18,7 +18,8 @@ from ..bank import BUILTIN_BANK
 from ..build import BuildResult, Paper
 from ..latex import TEMPLATES
 
-MANIFEST_VERSION = 1
+#: 2: questions carry ``stem_tex`` and ``solution_tex`` (for feedback PDFs).
+MANIFEST_VERSION = 2
 _PACKAGES = ("numpy", "sympy", "jinja2", "pypdf", "pylatex", "pydantic")
 
 
@@ -88,8 +89,9 @@ def manifest_data(result: BuildResult, with_papers: bool = True) -> dict[str, An
 
 def paper_data(p: Paper) -> dict[str, Any]:
     """One paper in the manifest: student, paper id, sections (with their negative marking and grading
-    schemes), and every variant's seed, params, answer (``Answer.to_json``), key text, points and negative
-    marking: everything ``variantex grade`` needs."""
+    schemes), and every variant's seed, params, answer (``Answer.to_json``; choice options with their
+    LaTeX text), key text, points, negative marking, and rendered ``stem_tex`` and ``solution_tex`` (the
+    LaTeX the paper and key print): everything ``variantex grade`` needs, feedback PDFs included."""
     return {
         "student_id": p.student.student_id,
         "name": p.student.name,
@@ -109,6 +111,8 @@ def paper_data(p: Paper) -> dict[str, Any]:
             "params": dict(i.variant.params),
             "answer": i.variant.answer.to_json(),
             "key_text": i.variant.answer.key_text(),
+            "stem_tex": i.variant.stem_tex,
+            "solution_tex": i.variant.solution_tex,
         } for i in p.items],
     }
 
