@@ -82,7 +82,11 @@ class Question:
     ``solve --set`` accepts, where the default ±10⁶ is too wide for the
     template's computation), ``stem`` and ``solution`` (Jinja2 LaTeX),
     ``figure`` (Jinja2 TikZ, a tikzpicture's body; "" for none) and
-    ``figure_alt`` (Jinja2 plain text describing the figure).
+    ``figure_alt`` (Jinja2 plain text describing the figure), and
+    ``valid_range`` (``(low, high)``, inclusive: the values the answer can
+    take at all, such as ``(1, inf)`` for a size; ``variantex check`` fails
+    a template that shows a numeric option or answer outside it; a dict
+    ``{part label: (low, high)}`` for a multi-part answer).
     """
 
     id: ClassVar[str]
@@ -93,6 +97,7 @@ class Question:
     points: ClassVar[float] = 1.0
     source: ClassVar[str] = ""
     limits: ClassVar[dict[str, tuple[float, float]]] = {}
+    valid_range: ClassVar[tuple[float, float] | dict[str, tuple[float, float]] | None] = None
     stem: ClassVar[str]
     solution: ClassVar[str]
     figure: ClassVar[str] = ""
