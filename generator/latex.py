@@ -197,12 +197,34 @@ class TypesetBatch:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def compile_batch(tex: Path, first_index: int, count: int) -> TypesetBatch:
+    """Compile the batch source ``tex`` and read the page ranges of its ``count`` papers.
+
+    The source is any document that, like ``templates/exam.tex.j2``, precedes
+    each paper with a ``%% vx-paper: ID`` line (questions with ``%% vx-question:
+    ID``) and records each paper's pages in the ``.aux`` as
+    ``\\vxpages{index}{pages}`` (indices ``first_index …``), padding a paper of
+    odd length with one blank page (see :func:`page_ranges`). ``seconds`` holds
+    ``pdflatex``. Raises :class:`LatexError` for a pdflatex error (naming
+    paper, question and line) and when a paper's pages are not recorded.
+    """
+    started = time.perf_counter()
+    pdf = compile_tex(tex)
+    seconds = time.perf_counter() - started
+    ranges = page_ranges(tex.with_suffix(".aux"))
+    for index in range(first_index, first_index + count):
+        if index not in ranges:
+            raise _missing_pages_error(tex, index, first_index)
+    return TypesetBatch(pdf, ranges, {"pdflatex": seconds})
+
+
 def typeset_batch(papers: Sequence[Paper], header: Header, key: bool, tex: Path,
                   first_index: int = 1) -> TypesetBatch:
     """Render ``papers`` to ``tex``, compile it, and read every paper's page range.
 
     The one typesetting path of variantex: builds, ``check --latex`` and
-    ``preview --pdf`` all go through it. ``seconds`` holds ``render`` and
+    ``preview --pdf`` all go through it (and through :func:`compile_batch`,
+    which grade's feedback PDFs share). ``seconds`` holds ``render`` and
     ``pdflatex`` (wall seconds of this process). Raises :class:`LatexError`
     for a pdflatex error (naming paper, question and line) and when the
     ``.aux`` does not record the pages of every paper ``first_index …
@@ -212,13 +234,8 @@ def typeset_batch(papers: Sequence[Paper], header: Header, key: bool, tex: Path,
     t0 = time.perf_counter()
     tex.write_text(render_batch(papers, header, key, first_index), encoding="utf-8")
     t1 = time.perf_counter()
-    pdf = compile_tex(tex)
-    t2 = time.perf_counter()
-    ranges = page_ranges(tex.with_suffix(".aux"))
-    for index in range(first_index, first_index + len(papers)):
-        if index not in ranges:
-            raise _missing_pages_error(tex, index, first_index)
-    return TypesetBatch(pdf, ranges, {"render": t1 - t0, "pdflatex": t2 - t1})
+    batch = compile_batch(tex, first_index, len(papers))
+    return TypesetBatch(batch.pdf, batch.ranges, {"render": t1 - t0, **batch.seconds})
 
 
 def typeset(papers: Sequence[Paper], header: Header, key: bool, dest: Path | None = None) -> None:
