@@ -246,7 +246,10 @@ def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_j
     bank = _bank(bank_dir)
     reports = check_bank(bank, seeds, only)
     if latex:
-        typeset_check(bank, min(seeds, LATEX_SEEDS), only)
+        margins = typeset_check(bank, min(seeds, LATEX_SEEDS), only)
+        for r in reports:
+            for problem in margins.get(r.question_id, []):
+                r.add_failure(problem)
         click.echo(f"LaTeX: papers and keys of {min(seeds, LATEX_SEEDS)} seeds per template typeset", err=True)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in reports], indent=1))
@@ -260,6 +263,8 @@ def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_j
             pos = ""
             if r.positions:
                 pos = " positions " + " ".join(f"{k}:{v}" for k, v in r.positions.items())
+            for label, counts in r.ranks.items():
+                pos += f" ranks{f'({label})' if label else ''} " + " ".join(f"{k + 1}:{v}" for k, v in counts.items())
             click.echo(f"{status} {r.question_id}: {r.distinct_answers} distinct answers{spread}{pos}"
                        f"{f', {r.redraws} redraws' if r.redraws else ''} [{r.seconds:.2f} s]")
             for f in r.failures:
