@@ -124,6 +124,10 @@ class OverridesCsvWriter:
 
 
 def grade_writers() -> list:
-    """The writers of ``variantex grade``, in order."""
+    """The writers of ``variantex grade``, in order: the gradebook CSVs, the class analysis
+    (:mod:`analysis_writers`) and ``report.html``."""
+    from .analysis_writers import analysis_writers
+    from .report import ReportHtmlWriter
+
     return [ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter(),
-            OverridesCsvWriter()]
+            OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter()]

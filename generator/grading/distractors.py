@@ -1,0 +1,85 @@
+"""Distractor analysis over drawn, shuffled options: an option is the mistake it models, not its letter.
+
+Every student's choice question has its own options in its own order, so
+letters mean nothing across the class. Each option in the manifest carries a
+``rationale`` (the mistake it models, e.g. "ignored the padding"); the right
+one is labelled ``correct``. Counting choosers per label over all variants
+gives "38 % ignored the padding", which a per-letter count cannot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .item_analysis import MarkTable
+
+#: The label of the right option(s) and of a blank response.
+CORRECT, BLANK = "correct", "(blank)"
+
+
+@dataclass(frozen=True)
+class OptionChoice:
+    """How many students chose an option labelled ``option`` on question ``number`` (part ``part``).
+
+    ``share`` = chosen_by / n, where n is the number of present students who had
+    the question; ``mean_total_of_choosers`` is their mean test total (points),
+    None when nobody chose it. ``correct`` marks the right option's row.
+    """
+
+    number: int
+    part: str
+    question_id: str
+    option: str
+    chosen_by: int
+    share: float
+    mean_total_of_choosers: float | None
+    correct: bool
+
+
+def option_label(option: dict) -> str:
+    """An option's label across variants: ``correct``, its rationale, or (no rationale) its own text."""
+    if option.get("correct"):
+        return CORRECT
+    return (option.get("rationale") or "").strip() or f"option {option.get('text_tex', '?')}"
+
+
+def distractor_analysis(table: MarkTable) -> list[OptionChoice]:
+    """One row per (choice question or part, option label), for single and multiple choice cells.
+
+    Rows of a question: the correct option first, then the distractors by
+    ``chosen_by`` (most first; ties by label), then ``(blank)``. A student who
+    ticks two options with the same label counts once for it.
+    """
+    choosers: dict[tuple[int, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    asked: dict[tuple[int, str], int] = defaultdict(int)
+    qids: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for s_i, s in enumerate(table.students):
+        for q in s.questions:
+            for c in q.cells:
+                if c.answer_type not in ("single_choice", "multiple_choice") or not c.options:
+                    continue
+                key = (c.number, c.label)
+                asked[key] += 1
+                qids[key].add(c.question_id)
+                by_letter = {o.get("letter"): o for o in c.options}
+                labels = {option_label(o) for o in c.options}
+                if c.status == "blank":
+                    labels_chosen = {BLANK}
+                else:
+                    labels_chosen = {option_label(by_letter[t]) for t in c.ticked if t in by_letter}
+                for label in labels | {BLANK}:
+                    choosers[key].setdefault(label, [])
+                for label in labels_chosen:
+                    choosers[key][label].append(s_i)
+    rows = []
+    for key in sorted(choosers):
+        n, chosen = asked[key], choosers[key]
+        for label in sorted(chosen, key=lambda lab: (lab != CORRECT, lab == BLANK, -len(chosen[lab]), lab)):
+            who = chosen[label]
+            mean = float(np.mean(table.totals[who])) if who else None
+            rows.append(OptionChoice(key[0], key[1], " ".join(sorted(qids[key])), label, len(who),
+                                     len(who) / n if n else 0.0, mean, label == CORRECT))
+    return rows

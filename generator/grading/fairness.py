@@ -1,0 +1,190 @@
+"""Variant fairness: are the variants of one question number equally hard?
+
+Every student answers their own variant, so a variant that is harder than the
+others (a larger stride, a negative value, the right option always in (a))
+makes the paper unfair. For each question number the students are grouped by
+what varies between variants, and the proportion answered fully correct is
+compared across the groups:
+
+- ``template``: the question id, when the number draws from several templates;
+- ``correct option``: the letter of the right option (single choice);
+- ``param <name>``: each drawn scalar parameter that varies — its values when
+  it takes at most :data:`MAX_LEVELS` of them, else up to three bins cut at its
+  terciles (edges are values drawn)
+  (lists and other non-scalar params are not grouped).
+
+Test per grouping (a groups × {correct, not} table): Fisher's exact test for
+2 × 2; Pearson's χ² for larger tables when every expected count is at least 5;
+otherwise Fisher's exact test by Monte Carlo (9,999 resamples from an rng
+seeded by the question number, so reruns give the same p). The p-values of all
+groupings of all questions are corrected together by Benjamini–Hochberg
+(``scipy.stats.false_discovery_control``; Benjamini & Hochberg, JRSS B 57,
+1995). A grouping is ``unfair`` when its q-value is below :data:`FDR` AND its
+groups' facilities differ by at least :data:`MIN_GAP` (a difference too small
+to matter is not flagged however many students there are).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .item_analysis import MarkTable
+
+#: False discovery rate of the Benjamini–Hochberg procedure.
+FDR = 0.05
+#: The smallest difference in facility (proportion correct) between groups that is flagged.
+MIN_GAP = 0.15
+#: A parameter with at most this many distinct values is grouped by value; more are binned in terciles.
+MAX_LEVELS = 6
+MONTE_CARLO_RESAMPLES = 9999
+
+
+@dataclass(frozen=True)
+class VariantGroup:
+    """Students of one question number whose variants share ``label``: ``n`` of them, ``correct`` fully right."""
+
+    label: str
+    n: int
+    correct: int
+
+    @property
+    def facility(self) -> float:
+        return self.correct / self.n if self.n else 0.0
+
+
+@dataclass(frozen=True)
+class FairnessTest:
+    """One grouping of one question number's variants and its test.
+
+    ``test`` is ``fisher``, ``chi2``, ``fisher_monte_carlo``, or ``none`` when
+    the table cannot discriminate (one group, or everybody right or everybody
+    wrong: p = 1). ``q_value`` is the Benjamini–Hochberg adjusted p-value.
+    """
+
+    number: int
+    question_id: str
+    grouping: str
+    groups: tuple[VariantGroup, ...]
+    test: str
+    statistic: float | None
+    p_value: float
+    q_value: float
+    unfair: bool
+
+    @property
+    def gap(self) -> float:
+        """The largest minus the smallest facility among the groups."""
+        f = [g.facility for g in self.groups if g.n]
+        return max(f) - min(f) if f else 0.0
+
+
+def _scalar(v) -> bool:
+    return isinstance(v, (int, float, str, bool)) and not (isinstance(v, float) and not np.isfinite(v))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _bins(values: list) -> list[str] | None:
+    """Labels grouping ``values`` (one per student): by value, or by tercile for many numeric values."""
+    distinct = set(values)
+    if len(distinct) < 2:
+        return None
+    if len(distinct) <= MAX_LEVELS:
+        return [str(v) for v in values]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return None
+    x = np.array(values, dtype=float)
+    lo, hi = np.quantile(x, [1 / 3, 2 / 3], method="inverted_cdf")  # edges are values drawn
+    if lo == hi:
+        return [f"<= {_fmt(lo)}" if v <= lo else f"> {_fmt(lo)}" for v in x]
+    return [f"<= {_fmt(lo)}" if v <= lo else (f"{_fmt(lo)} < x <= {_fmt(hi)}" if v <= hi else f"> {_fmt(hi)}")
+            for v in x]
+
+
+def _groupings(records: list[tuple[str, str, dict, bool]]) -> dict[str, list[str]]:
+    """Grouping name -> a label per record; records are (question_id, correct letter, params, correct)."""
+    out: dict[str, list[str]] = {}
+    if len({r[0] for r in records}) > 1:
+        out["template"] = [r[0] for r in records]
+    letters = [r[1] for r in records]
+    if all(letters) and len(set(letters)) > 1:
+        out["correct option"] = letters
+    names = sorted(set.intersection(*(set(r[2]) for r in records))) if records else []
+    for name in names:
+        values = [r[2][name] for r in records]
+        if all(_scalar(v) for v in values):
+            labels = _bins(values)
+            if labels:
+                out[f"param {name}"] = labels
+    return out
+
+
+def _test(groups: tuple[VariantGroup, ...], number: int) -> tuple[str, float | None, float]:
+    table = np.array([[g.correct, g.n - g.correct] for g in groups if g.n])
+    if len(table) < 2 or (table.sum(axis=0) == 0).any():
+        return "none", None, 1.0
+    if table.shape == (2, 2):
+        r = stats.fisher_exact(table)
+        return "fisher", float(r.statistic), float(r.pvalue)
+    expected = stats.contingency.expected_freq(table)
+    if expected.min() >= 5:
+        r = stats.chi2_contingency(table, correction=False)
+        return "chi2", float(r.statistic), float(r.pvalue)
+    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(number))
+    r = stats.fisher_exact(table, method=method)
+    return "fisher_monte_carlo", float(r.statistic), float(r.pvalue)
+
+
+def _records(table: MarkTable) -> dict[int, list[tuple[str, str, dict, bool]]]:
+    out: dict[int, list[tuple[str, str, dict, bool]]] = {}
+    for s in table.students:
+        for q in s.questions:
+            if q.max_points <= 0 or any(c.awaiting_marker for c in q.cells):
+                continue
+            letter = ""
+            if q.answer_type == "single_choice" and len(q.cells) == 1:
+                letter = next((o.get("letter", "") for o in q.cells[0].options if o.get("correct")), "")
+            out.setdefault(q.number, []).append((q.question_id, letter, q.params, q.status == "correct"))
+    return out
+
+
+def variant_fairness(table: MarkTable) -> list[FairnessTest]:
+    """Every grouping of every question number, tested and BH-corrected (see the module docstring).
+
+    Rows in question order, groupings in the order template, correct option,
+    params by name; groups by label.
+    """
+    raw = []
+    for number, records in sorted(_records(table).items()):
+        qid = " ".join(sorted({r[0] for r in records}))
+        for grouping, labels in _groupings(records).items():
+            counts, right = Counter(labels), Counter(lab for lab, r in zip(labels, records) if r[3])
+            groups = tuple(VariantGroup(lab, counts[lab], right[lab]) for lab in sorted(counts, key=_label_key))
+            raw.append((number, qid, grouping, groups, *_test(groups, number)))
+    if not raw:
+        return []
+    q_values = stats.false_discovery_control([r[-1] for r in raw]) if len(raw) > 1 else [raw[0][-1]]
+    out = []
+    for r, q in zip(raw, q_values):
+        t = FairnessTest(*r, q_value=float(q), unfair=False)
+        out.append(FairnessTest(*r, q_value=float(q), unfair=bool(q < FDR and t.gap >= MIN_GAP)))
+    return out
+
+
+def _label_key(label: str) -> tuple:
+    """Numeric labels in numeric order, bins in bin order, others alphabetically."""
+    for prefix, rank in (("<= ", 0), ("> ", 2)):
+        if label.startswith(prefix):
+            return (1, rank, label)
+    if " < x <= " in label:
+        return (1, 1, label)
+    try:
+        return (0, float(label), label)
+    except ValueError:
+        return (2, 0, label)
