@@ -5,7 +5,7 @@ Commands: ``build`` (papers, keys, CSV key, manifest, HTML pages), ``list``
 PDF or HTML), ``check`` (stress test of templates), ``solve`` (one variant,
 optionally with params set), ``export moodle|qti`` (a question pool for an
 LMS: N variants of every question of a spec), ``grade`` (a responses CSV against
-a build's manifest.json).
+a build's manifest.json), ``scan`` (scanned answer sheets to a responses CSV).
 """
 
 from __future__ import annotations
@@ -82,8 +82,11 @@ def main() -> None:
 @click.option("--no-pdf", is_flag=True, help="Write the CSV key and manifest only (no LaTeX needed).")
 @click.option("--html", "html", is_flag=True,
               help="Also write html/<student_id>.html (questions and keys, MathML) and html/index.html.")
+@click.option("--sheets", "sheets", is_flag=True,
+              help="Also write scannable answer sheets: sheets/<student_id>.pdf, print/sheets.pdf, "
+                   "sheets/layout.json.")
 def build_command(spec_path: Path, roster: Path | None, count: int | None, out: Path | None,
-                  bank_path: Path | None, no_pdf: bool, html: bool) -> None:
+                  bank_path: Path | None, no_pdf: bool, html: bool, sheets: bool = False) -> None:
     """Build every student's paper and key from the exam SPEC (YAML)."""
     if (roster is None) == (count is None):
         raise click.UsageError("give either --roster FILE or --n NUMBER")
@@ -96,12 +99,18 @@ def build_command(spec_path: Path, roster: Path | None, count: int | None, out: 
     with click.progressbar(length=len(students.students), label="Drawing and verifying variants",
                            file=sys.stderr) as bar:
         result = build(loaded, students, bank, lambda done: _advance(bar, done))
+    extra = []
+    if sheets:
+        from .writers.sheets import SheetsWriter
+
+        extra.append(SheetsWriter())
     if no_pdf:
-        write_build(result, out, default_writers(pdf=False, html=html))
+        write_build(result, out, default_writers(pdf=False, html=html) + extra)
     else:
         with click.progressbar(length=1, label="Typesetting papers and keys   ", file=sys.stderr) as bar:
             write_build(result, out, default_writers(html=html,
-                                                     progress=lambda done, total: _advance(bar, done, total)))
+                                                     progress=lambda done, total: _advance(bar, done, total))
+                        + extra)
     click.echo(f"Built {len(result.papers)} papers in {time.perf_counter() - started:.1f} s -> {out}")
 
 
@@ -139,6 +148,38 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, r
     present = sum(s.present for s in result.students)
     click.echo(f"Graded {present} of {len(result.students)} students"
                f"{f' ({len(result.problems)} problems, see problems.csv)' if result.problems else ''} -> {out}")
+
+
+@main.command("scan")
+@click.argument("build_dir", metavar="BUILD", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("scans", metavar="SCANS...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: results/<build folder name>-scan). Replaced only when scanning "
+                   "succeeds.")
+@click.option("--corrections", "corrections_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="corrections.csv (student_id,column,value): the instructor's readings of unreadable items.")
+@click.option("--progress", is_flag=True, help="Show a progress bar.")
+def scan_command(build_dir: Path, scans: tuple[Path, ...], out: Path | None, corrections_path: Path | None,
+                 progress: bool) -> None:
+    """Read scanned answer SCANS (PDFs, images) of the build in BUILD (built with --sheets).
+
+    Writes responses.csv (for variantex grade), scan_report.csv, review.html,
+    corrections_template.csv and, when there are any, hand_marks.yaml and
+    student_numbers.csv.
+    """
+    from .scan import scan
+    from .scan.writers import scan_writers
+
+    out = out or Path("results") / f"{Path(build_dir).resolve().name}-scan"
+    check_output(out)
+    if progress:
+        with click.progressbar(length=1, label="Reading scanned pages", file=sys.stderr) as bar:
+            result = scan(build_dir, list(scans), corrections_path,
+                          progress=lambda done, total: _advance(bar, done, total))
+    else:
+        result = scan(build_dir, list(scans), corrections_path)
+    write_build(result, out, scan_writers())
+    click.echo(result.summary() + f" -> {out}")
 
 
 @main.command("list")
