@@ -151,6 +151,19 @@ def page_ranges(aux: Path) -> dict[int, PageRange]:
     return ranges
 
 
+def unit_pages(aux: Path) -> dict[tuple[int, str], tuple[int, int]]:
+    """Where each question (unit ``"n"``) or later part of a multi-part question (unit ``"n.i"``)
+    starts and ends: ``{(paper index, unit): (first page, last page)}``, pages numbered from 1 within
+    the paper, read from the ``\\vxat{paper}{unit}{s|e}{page}`` records the template writes to the
+    ``.aux`` file at shipout. A unit whose two pages differ was split across pages.
+    """
+    marks: dict[tuple[int, str], dict[str, int]] = {}
+    text = aux.read_text(errors="replace") if aux.exists() else ""
+    for paper, unit, end, page in re.findall(r"\\vxat\{(\d+)\}\{([^{}]*)\}\{([se])\}\{(\d+)\}", text):
+        marks.setdefault((int(paper), unit), {})[end] = int(page)
+    return {k: (v.get("s", 0), v.get("e", 0)) for k, v in marks.items()}
+
+
 _ENDS_DOCUMENT = re.compile(r"\\(?:end\s*\{document\}|stop|endinput|@@end|end)(?![A-Za-z@])")
 
 

@@ -130,9 +130,11 @@ class TexAnswerRenderer:
     # --- multi-part
     def _parts(self, a: MultiPart, key: bool) -> str:
         out = []
-        for part in a.parts:
+        for i, part in enumerate(a.parts):
             body = self.key(part.answer) if key else self.space(part.answer)
-            out.append(rf"\par\medskip\noindent({escape_tex(part.label)}) {part.prompt_tex}" + body)
+            # \vxnextpart (templates/exam.tex.j2): a page may break before this part, not inside it.
+            start = rf"\vxnextpart{{{i}}}" if i else r"\par\medskip"
+            out.append(start + rf"\noindent({escape_tex(part.label)}) {part.prompt_tex}" + body)
         return "\n".join(out)
 
     def _space_multi_part(self, a: MultiPart) -> str:
