@@ -1,0 +1,1 @@
+"""Scannable answer sheets: layout (``layout``) and LaTeX rendering (``render``); see ``writers.sheets``."""
