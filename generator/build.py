@@ -33,12 +33,17 @@ MAX_REPORTED_FAILURES = 20
 
 @dataclass(frozen=True)
 class Item:
-    """One numbered question on one paper, with its marks and its variant."""
+    """One numbered question on one paper, with its marks and its variant.
+
+    ``space`` is the room to work the spec or template set (``space.parse_space``
+    text), None for the default by answer type.
+    """
 
     number: int
     points: float
     negative_marking: float
     variant: Variant
+    space: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,20 +97,23 @@ def _pick(rule: PickRule, bank: Bank, seed: int, student_id: str, where: tuple[i
     return [candidates[i] for i in sorted(chosen)]
 
 
-def plan_questions(loaded: LoadedSpec, bank: Bank, student_id: str) -> list[list[tuple[Question, float]]]:
-    """The questions (with points) of each section for one student, before variants are drawn."""
+def plan_questions(loaded: LoadedSpec, bank: Bank,
+                   student_id: str) -> list[list[tuple[Question, float, str | None]]]:
+    """The questions of each section for one student, before variants are drawn, each with its points
+    and its room to work (the entry's ``space``, else the section's, else the template's; None: default)."""
     spec = loaded.spec
     explicit = {r.id for s in spec.sections for r in s.questions if isinstance(r, QuestionRef)}
     used: set[str] = set()
     plan = []
     for si, section in enumerate(spec.sections):
-        chosen: list[tuple[Question, float]] = []
+        chosen: list[tuple[Question, float, str | None]] = []
         for qi, ref in enumerate(section.questions):
             if isinstance(ref, QuestionRef):
                 qs = [bank.questions[ref.id]]
             else:
                 qs = _pick(ref, bank, spec.seed, student_id, (si, qi), explicit | used)
-            chosen += [(q, ref.points or section.points or q.points) for q in qs]
+            chosen += [(q, ref.points or section.points or q.points, ref.space or section.space or q.space)
+                       for q in qs]
             used |= {q.id for q in qs}
         plan.append(chosen)
     return plan
@@ -126,13 +134,13 @@ def build_paper(loaded: LoadedSpec, bank: Bank, student: Student) -> Paper:
     variants: list[Variant] = []
     for section, chosen in zip(spec.sections, plan_questions(loaded, bank, student.student_id)):
         items = []
-        for question, points in chosen:
+        for question, points, space in chosen:
             number += 1
             k = occurrences[question.id]
             occurrences[question.id] += 1
             variant = make_variant(question, derive_seed(spec.seed, student.student_id, question.id, k))
             variants.append(variant)
-            items.append(Item(number, points, section.negative_marking, variant))
+            items.append(Item(number, points, section.negative_marking, variant, space))
         sections.append(PaperSection(section.title, section.instructions, section.negative_marking,
                                      tuple(items), section.multiple_choice_scoring, section.matrix_scoring))
     return Paper(student, paper_id(spec.seed, student.student_id, variants), tuple(sections))

@@ -86,7 +86,9 @@ class Question:
     ``valid_range`` (``(low, high)``, inclusive: the values the answer can
     take at all, such as ``(1, inf)`` for a size; ``variantex check`` fails
     a template that shows a numeric option or answer outside it; a dict
-    ``{part label: (low, high)}`` for a multi-part answer).
+    ``{part label: (low, high)}`` for a multi-part answer), ``space`` (room
+    to work on the paper, written as in the spec: ``"4cm"``, ``"2 lines"``,
+    ``"none"``; None: the default for the answer type, see ``generator.space``).
     """
 
     id: ClassVar[str]
@@ -102,6 +104,7 @@ class Question:
     solution: ClassVar[str]
     figure: ClassVar[str] = ""
     figure_alt: ClassVar[str] = ""
+    space: ClassVar[str | None] = None
 
     def draw(self, rng: np.random.Generator) -> Params:
         """Draw the params of one variant from ``rng`` (the only source of randomness)."""

@@ -18,6 +18,7 @@ Example (``examples/dl-midsem.yaml``)::
         questions:
           - id: dl/cnn/conv-output-size
             points: 2
+            space: 5cm                  # room to work: a height, "4 lines", or "none"
           - pick: 2                     # drawn from the bank, once for the whole exam
             topic: generative
             difficulty: beginner
@@ -40,6 +41,7 @@ from .bank import Bank
 from .errors import SpecError
 from .inputs import MiB, read_text
 from .question import DIFFICULTIES
+from .space import parse_space
 from .texenv import untypesettable, unwrappable_word
 
 #: Numbers are taken as written: ``seed: true`` is not 1, ``points: .inf`` is not a number of marks.
@@ -68,6 +70,13 @@ def _typesettable(text: str) -> str:
     return text
 
 
+def _space_text(text: str) -> str:
+    return str(parse_space(text))
+
+
+#: Room to work (``space.parse_space``), kept in its canonical form ("4cm", "5 lines", "none").
+SpaceText = Annotated[str, Field(max_length=40), AfterValidator(_space_text)]
+
 #: Text printed on the paper: checked for characters pdflatex cannot typeset.
 TexText = Annotated[str, Field(max_length=MAX_TITLE), AfterValidator(_typesettable)]
 LongTexText = Annotated[str, Field(max_length=MAX_INSTRUCTION), AfterValidator(_typesettable)]
@@ -92,10 +101,11 @@ class Header(_Model):
 
 
 class QuestionRef(_Model):
-    """One question given by id."""
+    """One question given by id; ``space`` is its room to work (see :class:`Section`)."""
 
     id: Annotated[str, Field(max_length=200)]
     points: PositiveFloat | None = None
+    space: SpaceText | None = None
 
 
 class PickRule(_Model):
@@ -110,6 +120,7 @@ class PickRule(_Model):
     tags: Annotated[tuple[Annotated[str, Field(max_length=100)], ...], Field(max_length=20)] = ()
     difficulty: str | None = None
     points: PositiveFloat | None = None
+    space: SpaceText | None = None
     per_student: Annotated[bool, Field(strict=True)] = False
 
     @model_validator(mode="after")
@@ -132,12 +143,19 @@ class Section(_Model):
     question: ``all_or_nothing`` (default) or ``partial`` (+1/k per right option
     ticked, -1/m per wrong one, floored at 0). ``matrix_scoring`` is
     ``all_or_nothing`` (default) or ``per_entry`` (the share of entries within tolerance).
+
+    ``space`` is the room to work under each question: a blank area (``4cm``,
+    ``35mm``), ruled lines (``5 lines``) or ``none`` (``space.parse_space``).
+    A question entry's ``space`` wins over its section's, which wins over the
+    template's ``space``, which wins over the default for the answer type
+    (``space.DEFAULTS``: a working area for numbers, a little for choices).
     """
 
     title: TexText
     instructions: LongTexText = ""
     points: PositiveFloat | None = None
     negative_marking: Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)] = 0.0
+    space: SpaceText | None = None
     questions: Annotated[tuple[QuestionRef | PickRule, ...], Field(min_length=1, max_length=500)]
     multiple_choice_scoring: Literal["all_or_nothing", "partial"] = "all_or_nothing"
     matrix_scoring: Literal["all_or_nothing", "per_entry"] = "all_or_nothing"
