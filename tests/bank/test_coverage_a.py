@@ -1,0 +1,221 @@
+"""Coverage batch A (issue 10): classical ML, derivations and short explanations.
+
+Numeric templates are cross-checked against PyTorch (or a third, independent count) over
+several seeds, on top of the template's own verify(); essays are checked prompt by prompt:
+every prompt has a marking guide that names what the prompt asks and adds up to the points.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from generator.answers import Matrix, MultiPart
+from generator.errors import ParamError
+
+SEEDS = range(15)
+
+NUMERIC_IDS = (
+    "dl/classical/perceptron-updates",
+    "dl/classical/perceptron-mistake-bound",
+    "dl/classical/l2-gaussian-prior",
+    "dl/classical/precision-recall-f1",
+    "dl/classical/gaussian-nll",
+    "dl/backprop/softmax-ce-weight-gradient",
+)
+
+
+def parts(v) -> list[float]:
+    assert isinstance(v.answer, MultiPart)
+    return [p.answer.value for p in v.answer.parts]
+
+
+@pytest.mark.parametrize("qid", NUMERIC_IDS)
+def test_numeric_variants_differ_and_are_reproducible(bank, solve, qid):
+    q = bank.questions[qid]
+    assert q.source and q.has_verify()
+    keys = {solve(qid, seed).answer.key_text() for seed in range(40)}
+    assert len(keys) >= 20, f"{qid}: only {len(keys)} distinct answers in 40 seeds"
+    a, b = solve(qid, 5), solve(qid, 5)
+    assert dict(a.params) == dict(b.params) and a.stem_tex == b.stem_tex and a.solution_tex == b.solution_tex
+
+
+# --------------------------------------------------------------------------- perceptron
+
+
+def torch_perceptron_pass(points, labels, start, lr) -> torch.Tensor:
+    w = torch.tensor(start, dtype=torch.float64)
+    for x, y in zip(points, labels):
+        xa = torch.tensor([*x, 1.0], dtype=torch.float64)
+        if y * torch.dot(w, xa) <= 1e-12:
+            w = w + lr * y * xa
+    return w
+
+
+def test_perceptron_updates_match_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/classical/perceptron-updates", seed)
+        p = v.params
+        assert isinstance(v.answer, Matrix)
+        want = torch_perceptron_pass(p["points"], p["labels"], p["start"], p["lr"])
+        np.testing.assert_allclose(v.answer.array, want.numpy(), atol=1e-9)
+
+
+def test_perceptron_updates_hand_case(solve):
+    # from 0: (1, 1), y=+1 is on the boundary -> update to (1, 1, 1); (2, 0), y=+1: a=3 > 0, no update;
+    # (-1, 2), y=-1: a = -1 + 2 + 1 = 2 -> update to (2, -1, 0)
+    v = solve("dl/classical/perceptron-updates", points=[[1, 1], [2, 0], [-1, 2]], labels=[1, 1, -1],
+              start=[0, 0, 0], lr=1.0)
+    np.testing.assert_array_equal(v.answer.array, [2, -1, 0])
+    with pytest.raises(ParamError):
+        solve("dl/classical/perceptron-updates", labels=[1, 0, 1, 1])
+
+
+def test_perceptron_mistake_bound_holds_for_torch_runs(solve):
+    for seed in SEEDS:
+        v = solve("dl/classical/perceptron-mistake-bound", seed)
+        p = v.params
+        r, gamma, most = parts(v)
+        x = torch.tensor(p["points"], dtype=torch.float64)
+        y = torch.tensor(p["labels"], dtype=torch.float64)
+        u = torch.tensor(p["u"][:2], dtype=torch.float64) / p["u"][2]
+        assert r == pytest.approx(torch.linalg.vector_norm(x, dim=1).max().item(), abs=1e-9)
+        assert gamma == pytest.approx((y * (x @ u)).min().item(), abs=1e-9)
+        assert most == math.floor((r / gamma) ** 2)
+        # the theorem: whatever the order, the perceptron from w = 0 makes at most `most` mistakes
+        gen = torch.Generator().manual_seed(seed)
+        for _ in range(5):
+            order = torch.randperm(len(x), generator=gen)
+            w, mistakes = torch.zeros(2, dtype=torch.float64), 0
+            for _epoch in range(most + 2):
+                changed = False
+                for i in order:
+                    if y[i] * torch.dot(w, x[i]) <= 0:
+                        w, mistakes, changed = w + y[i] * x[i], mistakes + 1, True
+                if not changed:
+                    break
+            assert not changed and mistakes <= most
+
+
+def test_perceptron_mistake_bound_hand_case(solve):
+    # u = (3/5, 4/5); margins 11/5, 25/5 and 5/5 -> gamma = 1; R = 5 (the point (-3, -4)); bound 25
+    v = solve("dl/classical/perceptron-mistake-bound", u=[3, 4, 5], points=[[1, 2], [-3, -4], [-1, 2]],
+              labels=[1, -1, 1])
+    assert parts(v) == [5, 1, 25]
+    with pytest.raises(ParamError):  # u does not separate these labels
+        solve("dl/classical/perceptron-mistake-bound", u=[3, 4, 5], points=[[1, 2], [-3, -4]], labels=[1, 1])
+
+
+# --------------------------------------------------------------------------- L2 prior, metrics, NLL
+
+
+def torch_map(x: list, y: list, noise_var: float, prior_var: float) -> float:
+    """The MAP weight of y = w x + noise under a Gaussian prior, by L-BFGS on torch log-densities."""
+    xt, yt = torch.tensor(x, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+    noise = torch.distributions.Normal(0.0, math.sqrt(noise_var))
+    prior = torch.distributions.Normal(0.0, math.sqrt(prior_var))
+    w = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([w], max_iter=100, tolerance_grad=1e-12, tolerance_change=1e-14)
+
+    def closure():
+        opt.zero_grad()
+        loss = -(noise.log_prob(yt - w * xt).sum() + prior.log_prob(w))
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return w.item()
+
+
+def test_l2_gaussian_prior_matches_torch_map(solve):
+    for seed in SEEDS:
+        v = solve("dl/classical/l2-gaussian-prior", seed)
+        p = v.params
+        lam, w_map = parts(v)
+        x = torch.tensor(p["x"], dtype=torch.float64)
+        y = torch.tensor(p["y"], dtype=torch.float64)
+        assert w_map == pytest.approx(torch_map(p["x"], p["y"], p["noise_var"], p["prior_var"]), abs=1e-6)
+        assert lam == pytest.approx(p["noise_var"] / p["prior_var"])
+        # the penalised sum of squares with this lambda has its minimum at the same w
+        ridge = torch.linalg.lstsq(torch.cat([x[:, None], math.sqrt(lam) * torch.ones(1, 1, dtype=torch.float64)]),
+                                   torch.cat([y, torch.zeros(1, dtype=torch.float64)])[:, None]).solution
+        assert ridge.item() == pytest.approx(w_map, abs=1e-9)
+
+
+def test_precision_recall_match_torch_counts(solve):
+    for seed in SEEDS:
+        v = solve("dl/classical/precision-recall-f1", seed)
+        p = v.params
+        # labels in a shuffled order, counted with torch
+        gen = torch.Generator().manual_seed(seed)
+        pairs = torch.tensor([[1, 1]] * p["tp"] + [[1, 0]] * p["fn"] + [[0, 1]] * p["fp"] + [[0, 0]] * p["tn"])
+        pairs = pairs[torch.randperm(len(pairs), generator=gen)]
+        truth, pred = pairs[:, 0].bool(), pairs[:, 1].bool()
+        tp = (truth & pred).sum().item()
+        precision, recall = tp / pred.sum().item(), tp / truth.sum().item()
+        f1 = 2 * precision * recall / (precision + recall)
+        accuracy = (truth == pred).double().mean().item()
+        assert parts(v) == pytest.approx([precision, recall, f1, accuracy], abs=1e-12)
+        # the modelled mistakes are rejected: precision and recall swapped, the arithmetic mean for F1
+        a, b, c, _ = v.answer.parts
+        assert a.answer.grade(f"{recall:.3f}") == 0 and b.answer.grade(f"{precision:.3f}") == 0
+        assert c.answer.grade(f"{(precision + recall) / 2:.3f}") == 0
+        assert c.answer.grade(f"{f1:.3f}") == 1
+
+
+def test_gaussian_nll_matches_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/classical/gaussian-nll", seed)
+        p = v.params
+        y = torch.tensor(p["targets"], dtype=torch.float64)
+        f = torch.tensor(p["predictions"], dtype=torch.float64, requires_grad=True)
+        var = torch.full_like(y, p["sigma"] ** 2)
+        loss = torch.nn.GaussianNLLLoss(full=True, reduction="sum")(f, y, var)
+        loss.backward()
+        const, nll, grad = parts(v)
+        assert nll == pytest.approx(loss.item(), abs=1e-9)
+        assert grad == pytest.approx(f.grad[0].item(), abs=1e-9)
+        perfect = torch.nn.GaussianNLLLoss(full=True, reduction="sum")(y, y, var)
+        assert const == pytest.approx(perfect.item(), abs=1e-9)
+
+
+# --------------------------------------------------------------------------- softmax cross-entropy gradient
+
+
+def test_softmax_ce_weight_gradient_matches_autograd(solve):
+    for seed in SEEDS:
+        v = solve("dl/backprop/softmax-ce-weight-gradient", seed)
+        p = v.params
+        w = torch.tensor(p["weights"], dtype=torch.float64, requires_grad=True)
+        x = torch.tensor(p["inputs"], dtype=torch.float64)
+        # examples as rows for F.cross_entropy; summed over the examples
+        F.cross_entropy((w @ x).T, torch.tensor(p["labels"]), reduction="sum").backward()
+        assert isinstance(v.answer, Matrix)
+        np.testing.assert_allclose(v.answer.array, w.grad.numpy(), atol=1e-12)
+        # forgetting to subtract Y (using A X^T) is a different answer
+        wrong = torch.softmax(w.detach() @ x, dim=0) @ x.T
+        assert v.answer.grade("; ".join(" ".join(f"{e:.3f}" for e in row) for row in wrong.tolist())) == 0
+
+
+def test_softmax_ce_weight_gradient_hand_case(solve):
+    # W = 0: A is uniform (1/3 each); one example x = (1, 2) of class 0:
+    # (A - Y) x^T = [(-2/3)(1, 2); (1/3)(1, 2); (1/3)(1, 2)]
+    v = solve("dl/backprop/softmax-ce-weight-gradient", weights=[[0, 0], [0, 0], [0, 0]], inputs=[[1], [2]],
+              labels=[0])
+    np.testing.assert_allclose(v.answer.array, [[-2 / 3, -4 / 3], [1 / 3, 2 / 3], [1 / 3, 2 / 3]], atol=1e-12)
+    with pytest.raises(ParamError):
+        solve("dl/backprop/softmax-ce-weight-gradient", labels=[0, 3])
+
+
+def test_all_draws_stay_in_the_valid_range(solve):
+    for seed in itertools.islice(SEEDS, 10):
+        r, gamma, most = parts(solve("dl/classical/perceptron-mistake-bound", seed))
+        assert r > 0 and 0 < gamma <= r and most >= 1
+        assert all(0 < x <= 1 for x in parts(solve("dl/classical/precision-recall-f1", seed)))
+        lam, _ = parts(solve("dl/classical/l2-gaussian-prior", seed))
+        assert lam > 0
