@@ -71,10 +71,10 @@ class QuestionMark:
     """One question on one paper: its cells (one, or one per part), total points and status.
 
     ``params`` are the variant's drawn parameters (from the manifest), so item
-    analysis can group students by variant without the bank. ``stem_tex`` and
-    ``solution_tex`` are the question text and worked solution as the paper and
-    key print them (LaTeX, from the manifest; "" in a manifest older than
-    version 2), for feedback PDFs.
+    analysis can group students by variant without the bank. ``record`` is the
+    manifest's record of the question as read (``stem_tex``, ``solution_tex``,
+    ``prompts_tex``, ``answer`` …, see ``writers.manifest.paper_data``; the
+    texts are missing from a manifest older than version 2), for feedback PDFs.
     """
 
     number: int
@@ -85,8 +85,7 @@ class QuestionMark:
     status: str
     cells: tuple[CellMark, ...]
     params: dict[str, Any] = field(default_factory=dict, compare=False)
-    stem_tex: str = field(default="", compare=False)
-    solution_tex: str = field(default="", compare=False)
+    record: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

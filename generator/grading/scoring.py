@@ -346,8 +346,7 @@ def _grade(manifest: dict[str, Any], manifest_path: Path, responses_path: Path,
                           for (col, label, a, share), key in zip(cols, keys))
             qmarks.append(QuestionMark(q["number"], q["question_id"], q["answer_type"],
                                        sum(c.points for c in cells), float(q["points"]),
-                                       _question_status(cells), cells, dict(q.get("params") or {}),
-                                       q.get("stem_tex", ""), q.get("solution_tex", "")))
+                                       _question_status(cells), cells, dict(q.get("params") or {}), q))
         if row is not None:
             qmarks = [_after_exam_rules(p["student_id"], qm, rules) for qm in qmarks]
         students.append(StudentGrades(p["student_id"], p.get("name", ""), p["paper_id"], row is not None,
