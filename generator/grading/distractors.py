@@ -40,10 +40,11 @@ class OptionChoice:
 
 
 def option_label(option: dict) -> str:
-    """An option's label across variants: ``correct``, its rationale, or (no rationale) its own text."""
+    """An option's label across variants: ``correct``, its rationale, or (no rationale: a statement drawn from a
+    pool) its own text."""
     if option.get("correct"):
         return CORRECT
-    return (option.get("rationale") or "").strip() or f"option {option.get('text_tex', '?')}"
+    return (option.get("rationale") or "").strip() or str(option.get("text_tex") or "").strip() or "?"
 
 
 def distractor_analysis(table: MarkTable) -> list[OptionChoice]:

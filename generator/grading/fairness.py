@@ -137,8 +137,8 @@ def _test(groups: tuple[VariantGroup, ...], number: int) -> tuple[str, float | N
         r = stats.chi2_contingency(table, correction=False)
         return "chi2", float(r.statistic), float(r.pvalue)
     method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(number))
-    r = stats.fisher_exact(table, method=method)
-    return "fisher_monte_carlo", float(r.statistic), float(r.pvalue)
+    r = stats.fisher_exact(table, method=method)  # scipy returns 1-element arrays here
+    return "fisher_monte_carlo", float(np.ravel(r.statistic)[0]), float(np.ravel(r.pvalue)[0])
 
 
 def _records(table: MarkTable) -> dict[int, list[tuple[str, str, dict, bool]]]:

@@ -8,28 +8,16 @@ compared with ``scores.csv`` exactly.
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-
-from generator.cli import main
+from simclass import fmt, invoke, parts, read_key, right_response, write_responses, wrong_response
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "examples" / "dl-midsem.yaml"
 ROSTER = ROOT / "examples" / "roster.csv"
 NEGATIVE = {1: 0.25, 2: 0.25, 3: 0.25, 4: 0.25, 5: 0.25}  # section A of the sample spec
-
-
-def fmt(x: float, places: int = 4) -> str:
-    t = f"{x:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if t in ("-0", "") else t
-
-
-def invoke(*args) -> object:
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -40,28 +28,8 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-def _parts(key: str) -> list[tuple[str, str]]:
-    return re.findall(r"\((\w)\) ([^;]+?)(?:; |$)", key)
-
-
-def _wrong(answer_type: str, key: str) -> str:
-    if answer_type == "single_choice":
-        return "b" if key.startswith("(a)") else "A"
-    if answer_type == "true_false":
-        return "false" if key == "True" else "TRUE"
-    if answer_type in ("vector", "matrix"):
-        return "[" + "; ".join(" ".join(str(float(x) + 1000) for x in row.split()) for row in key[1:-1].split("; ")) + "]"
-    return str(float(key) + 1000)
-
-
-def _right(answer_type: str, key: str) -> str:
-    if answer_type == "single_choice":
-        return key[1].upper()
-    return key.lower() if answer_type == "true_false" else key
-
-
 def test_simulated_class_scores_exactly(built, tmp_path):
-    key = list(csv.DictReader((built / "answer_key.csv").open(encoding="utf-8")))
+    key = read_key(built)
     rng = np.random.default_rng(8)
     numbers = sorted({int(r["question_number"]) for r in key})
     error_rate = {n: (n % 5) / 5 for n in numbers}  # 0, 0.2, ..., 0.8
@@ -79,33 +47,27 @@ def test_simulated_class_scores_exactly(built, tmp_path):
             exp[n] = mark
             continue
         if t == "multi_part":
-            parts = _parts(k)
+            key_parts = parts(k)
             got = 0.0
-            for label, pk in parts:
+            for label, pk in key_parts:
                 u = rng.random()
                 if u < blank_rate:
                     row[f"Q{n}{label}"] = ""
                 elif u < blank_rate + error_rate[n]:
-                    row[f"Q{n}{label}"] = _wrong("numerical", pk)
+                    row[f"Q{n}{label}"] = wrong_response("numerical", pk)
                 else:
                     row[f"Q{n}{label}"] = pk
-                    got += pts / len(parts)  # the sample's parts have equal weights
+                    got += pts / len(key_parts)  # the sample's parts have equal weights
             exp[n] = got
             continue
         u = rng.random()
         if u < blank_rate:
             row[f"Q{n}"], exp[n] = "", 0.0
         elif u < blank_rate + error_rate[n]:
-            row[f"Q{n}"], exp[n] = _wrong(t, k), -NEGATIVE.get(n, 0.0) * pts
+            row[f"Q{n}"], exp[n] = wrong_response(t, k), -NEGATIVE.get(n, 0.0) * pts
         else:
-            row[f"Q{n}"], exp[n] = _right(t, k), pts
-    columns = ["student_id"] + sorted({c for row in rows.values() for c in row if c != "student_id"},
-                                      key=lambda c: (int(re.match(r"Q(\d+)", c).group(1)), c))
-    responses = tmp_path / "responses.csv"
-    with responses.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, columns, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows.values())
+            row[f"Q{n}"], exp[n] = right_response(t, k), pts
+    responses = write_responses(rows, tmp_path / "responses.csv")
     out = tmp_path / "results"
     r = invoke("grade", built / "manifest.json", responses, "--out", out)
     assert r.exit_code == 0, r.output
