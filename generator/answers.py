@@ -140,6 +140,9 @@ class Option:
     rationale: str = ""
     #: How a numeric option reads as plain text (CSV key); "" for text options.
     text_plain: str = ""
+    #: Distractors of one non-empty group exclude each other: a variant shows at most one of them
+    #: (two parts of the answer shown side by side would add up to the key).
+    group: str = ""
 
 
 
@@ -303,11 +306,11 @@ class Matrix(Answer):
 
 
 def numeric_option(value: float, *, unit: str = "", places: int | None = None,
-                   correct: bool = False, rationale: str = "") -> Option:
-    """An option that shows the number ``value`` (in math mode, with ``unit``)."""
+                   correct: bool = False, rationale: str = "", group: str = "") -> Option:
+    """An option that shows the number ``value`` (in math mode, with ``unit``); ``group``: see :class:`Option`."""
     text = format_number(value, places)
     tex = rf"\({text}\)" + (rf"\,{unit}" if unit else "")
-    return Option(tex, plain_number(value), correct, rationale, text)
+    return Option(tex, plain_number(value), correct, rationale, text, group)
 
 
 def _distinct(a: Option, b: Option, tolerance: float) -> bool:
@@ -329,6 +332,7 @@ class ChoicePool(Answer):
     ``sample_wrong`` false the first distinct distractors are kept, in the
     order given (most common mistakes first); with true they are sampled.
 
+    Of the distractors that share a ``group`` one, drawn, is a candidate.
     ``valid`` (low, high), inclusive, drops numeric distractors outside the
     values the question's answer can take (a negative size, a count of 0).
     With ``rank_balanced`` (single choice with numeric options), the rank of
@@ -387,7 +391,13 @@ class ChoicePool(Answer):
         right = self._keep_distinct([replace(self.right[i], correct=True) for i in right_order], [])[:k]
         if len(right) < k:
             raise NotEnoughOptions(f"need {k} distinct correct options, have {len(right)}")
-        wrong = self._keep_distinct([replace(o, correct=False) for o in self.wrong if self._in_range(o)], right)
+        candidates = [replace(o, correct=False) for o in self.wrong if self._in_range(o)]
+        groups = sorted({o.group for o in candidates if o.group})
+        for g in groups:  # keep one member of each group, drawn
+            members = [i for i, o in enumerate(candidates) if o.group == g]
+            keep = members[int(rng.integers(len(members)))]
+            candidates = [o for i, o in enumerate(candidates) if o.group != g or i == keep]
+        wrong = self._keep_distinct(candidates, right)
         need = self.n_options - k
         if len(wrong) < need:
             raise NotEnoughOptions(f"need {need} distinct distractors, have {len(wrong)}")

@@ -104,8 +104,12 @@ def test_depthwise_separable_matches_torch(solve):
 def test_depthwise_separable_seed_paper_001_q8(solve):
     v = solve("dl/cnn/depthwise-separable-params", in_channels=32, out_channels=64, kernel=3)
     assert v.answer.value == 2336  # 32*9 + 32*64
-    # the most common mistakes come first: a standard conv, no pointwise part, no depthwise part
-    assert {o.value for o in v.answer.options} == {2336, 32 * 64 * 9, 32 * 9, 32 * 64}
+    # distractors are modelled mistakes; the two parts never both appear (they would add up to the key)
+    mistakes = {32 * 64 * 9, 32 * 9, 32 * 64, 9 * 64 + 32 * 64, 2336 + 32 + 64, 3 * 32 + 32 * 64,
+                9 * 32 * 32 + 32 * 64, 32 * 64 * 9 + 32 * 64, 9 + 32 * 64, 32 * 9 + 64}
+    values = {o.value for o in v.answer.options}
+    assert 2336 in values and values - {2336} <= mistakes
+    assert not {32 * 9, 32 * 64} <= values
 
 
 # --------------------------------------------------------------------------- 3. transposed conv size

@@ -36,6 +36,7 @@ class MultiheadAttentionParams(Question):
     difficulty = "intermediate"
     points = 2.0
     source = "seed paper 001 (Q25, self-attention layer); Vaswani et al. 2017"
+    valid_range = (1, float("inf"))
     stem = r"""
 A multi-head attention layer as in the Transformer has model dimension \(d_{\text{model}} = <<d_model>>\) and
 \(h = <<heads>>\) heads. Each head \(i\) has its own query, key and value projections
@@ -83,7 +84,14 @@ projections.
                            rationale=r"gave every head bias vectors of length \(d_{\text{model}}\)"),
             numeric_option(3 * d * d, rationale="counted only the query, key and value weights"),
             numeric_option(4 * d * d + d, rationale="counted only the output bias"),
-        ])
+            numeric_option(4 * d * d + 4 * d + 2 * d,
+                           rationale="added a layer normalisation the question excludes"),
+            numeric_option(3 * d * d + 3 * d + h * (d * d + d),
+                           rationale=r"gave every head its own \(d_{\text{model}}\times d_{\text{model}}\) output "
+                                     "projection"),
+            numeric_option(4 * d * d + 4 * d * h,
+                           rationale=r"gave every head all four bias vectors of length \(d_{\text{model}}\)"),
+        ], sample_wrong=True, valid=self.valid_range)
 
     def verify(self, p):
         # Independent route: build every head's projection arrays (zero-cost broadcast views), run a

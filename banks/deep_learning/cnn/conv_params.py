@@ -41,6 +41,8 @@ do not matter: the same filters slide over every position.
  = <<answer.value|num>>. \]
 """
 
+    valid_range = (1, float("inf"))
+
     def draw(self, rng):
         return {
             "in_channels": int(rng.choice([1, 3, 8, 16, 32, 48, 64, 128])),
@@ -74,10 +76,14 @@ do not matter: the same filters slide over every position.
                 (k * k * c_in * c_out + c_out) * n * n,
                 "multiplied by the number of output positions",
             ),
+            (k * k * c_in * c_out + c_out * n * n, "one bias per output channel and position"),
+            (k * k * c_in * c_out * 2, "one bias per weight"),
+            ((k + 1) * (k + 1) * c_in * c_out + c_out, r"took the kernel as \((k+1)\times(k+1)\)"),
         ]
         return single_choice(
             numeric_option(right, correct=True),
-            [numeric_option(v, rationale=why) for v, why in candidates if v > 0],
+            [numeric_option(v, rationale=why) for v, why in candidates],
+            sample_wrong=True, valid=self.valid_range,
         )
 
     def verify(self, p):

@@ -25,6 +25,7 @@ class DepthwiseSeparableParams(Question):
     difficulty = "intermediate"
     points = 1.0
     source = "seed paper 001 (Beginner Q8)"
+    valid_range = (1, float("inf"))
     stem = r"""
 A standard \(<<kernel>>\times<<kernel>>\) convolution from \(C_{in} = <<in_channels>>\) to
 \(C_{out} = <<out_channels>>\) channels is replaced by a depthwise separable convolution: a depthwise
@@ -69,6 +70,8 @@ Pointwise part: a \(1\times1\) convolution from \(<<in_channels>>\) to \(<<out_c
             (k * k * c_out + c_in * c_out, "one depthwise filter per output channel"),
             (k * k * c_in + c_in * c_out + c_in + c_out, "added biases the question excludes"),
             (k * c_in + c_in * c_out, "did not square the kernel size"),
+            (k * k + c_in * c_out, "used one depthwise filter shared by all input channels"),
+            (k * k * c_in + c_out, "gave the pointwise convolution one weight per output channel"),
             (k * k * c_in * c_in + c_in * c_out, "made the depthwise part a full convolution"),
             (
                 k * k * c_in * c_out + c_in * c_out,
@@ -77,7 +80,9 @@ Pointwise part: a \(1\times1\) convolution from \(<<in_channels>>\) to \(<<out_c
         ]
         return single_choice(
             numeric_option(right, correct=True),
-            [numeric_option(v, rationale=why) for v, why in candidates],
+            [numeric_option(v, rationale=why, group="part" if why.startswith("forgot the") else "")
+             for v, why in candidates],
+            sample_wrong=True, valid=self.valid_range,
         )
 
     def verify(self, p):

@@ -32,6 +32,7 @@ class PoolingOutputSize(Question):
     difficulty = "beginner"
     points = 1.0
     source = "seed papers 002 (Q2c, POOL layers) and 004 (Q10, overlapping max-pooling)"
+    valid_range = (1, float("inf"))
     stem = r"""
 A<% if kind == "max" %> max<% else %>n average<% endif %>-pooling layer with a \(<<kernel>>\times<<kernel>>\) window,
 stride \(<<stride>>\) and <% if padding %>zero padding \(<<padding>>\) on every side<% else %>no padding<% endif %> is
@@ -74,7 +75,8 @@ left padding), so it is kept: the output has size \(<<answer.value|num>>\).<% en
                 "kind": str(rng.choice(["max", "avg"])),
             }
             uneven = (p["size"] + 2 * p["padding"] - k) % p["stride"] != 0
-            if uneven or rng.random() < 0.25:
+            big_enough = pool_output_size(p["size"], k, p["stride"], p["padding"], p["ceil_mode"]) >= 4
+            if big_enough and (uneven or rng.random() < 0.25):
                 return p
 
     def working(self, p):
@@ -108,13 +110,24 @@ left padding), so it is kept: the output has size \(<<answer.value|num>>\).<% en
             (-(-num // s) + 1, "rounded up but kept a window starting in the right padding"),
             ((num // s) if not ceil else -(-num // s), "forgot the +1"),
             (-(-n // s) if ceil else n // s, "divided the input size by the stride"),
+            ((n + 2 * q - 2 * k) // s + 1, "subtracted the window size twice"),
             (pool_output_size(n, k, 1, q, ceil), "ignored the stride"),
-            (out + 1, "off by one"),
-            (out - 1, "off by one"),
+            ((n + 2 * q) // s + 1, "did not subtract the window size"),
+            (pool_output_size(n + k, k, s, q, ceil), "added the window size instead of subtracting it"),
+            (out + 1, "off by one (miscounted the window positions)"),
+            (out - 1, "off by one (miscounted the window positions)"),
+            (out + 2, "off by two (miscounted the window positions)"),
+            (out - 2, "off by two (miscounted the window positions)"),
+            ((n - k) // s, "ignored the padding and forgot the +1"),
+            ((n + q - k) // s + 1, "padded one side only"),
+            ((n + q - k) // s, "padded one side only and forgot the +1"),
+            (num // k + 1, "used the window size as the stride"),
+            (num // (k * k) + 1, "divided by the window area instead of the stride"),
         ]
         return single_choice(
             numeric_option(out, correct=True),
-            [numeric_option(v, rationale=why) for v, why in candidates if v >= 1],
+            [numeric_option(v, rationale=why) for v, why in candidates],
+            sample_wrong=True, valid=self.valid_range,
         )
 
     def verify(self, p):

@@ -62,6 +62,8 @@ weights<% if bias %> and \(<<n_reg>>\) biases<% endif %>.
 Total: \(<<w_inter>> + <<w_cls>> + <<w_reg>><% if bias %> + <<hidden>> + <<n_cls>> + <<n_reg>><% endif %> = <<answer.value|num>>\).
 """
 
+    valid_range = (1, float("inf"))
+
     def draw(self, rng):
         return {
             "channels": int(rng.choice([256, 256, 384, 512, 512])),
@@ -128,10 +130,20 @@ Total: \(<<w_inter>> + <<w_cls>> + <<w_reg>><% if bias %> + <<hidden>> + <<n_cls
                 "counted a w x w window as w weights per channel pair",
             ),
             (right * p["size"] ** 2, "multiplied by the number of window positions"),
+            (
+                right + (w * w - 1) * d * (a * k + 4 * k),
+                r"made the two sibling layers \(w\times w\) convolutions instead of \(1\times1\)",
+            ),
+            (
+                right + (k - 1) * d * 4 * k,
+                "gave each anchor its own regression layer with all the anchors' outputs",
+            ),
+            (right + w * w * c * c, "counted an extra convolution from the backbone's channels to themselves"),
         ]
         return single_choice(
             numeric_option(right, correct=True),
-            [numeric_option(v, rationale=why) for v, why in candidates if v > 0],
+            [numeric_option(v, rationale=why) for v, why in candidates],
+            sample_wrong=True, valid=self.valid_range,
         )
 
     def verify(self, p):

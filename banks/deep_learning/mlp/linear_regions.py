@@ -60,6 +60,8 @@ hyperplanes in general position in \(\mathbb{R}^{<<input_dim>>}\) create at most
 <% if input_dim >= hidden_units %>Since \(D_i \ge H\), every sign pattern of the hidden units is reachable and \(N = 2^{<<hidden_units>>}\).<% endif %>
 """
 
+    valid_range = (2, float("inf"))
+
     def draw(self, rng):
         while True:
             d = int(rng.choice([1, 2, 2, 3, 3, 4, 5]))
@@ -84,7 +86,11 @@ hyperplanes in general position in \(\mathbb{R}^{<<input_dim>>}\) create at most
             numeric_option(max_regions(d, h + 1), rationale=r"used \(H+1\) hyperplanes"),
             numeric_option(d * h + 1, rationale=r"assumed each hyperplane adds \(D_i\) regions"),
             numeric_option(h ** d, rationale=r"raised \(H\) to the power \(D_i\)"),
-        ], sample_wrong=True)
+            numeric_option(max_regions(d, h - 1), rationale=r"used \(H-1\) hyperplanes"),
+            numeric_option(max_regions(d + 1, h), rationale=r"summed one term too many, to \(j = D_i + 1\)"),
+            numeric_option(2 * h, rationale=r"assumed each hyperplane adds two regions"),
+            numeric_option(h, rationale=r"counted one region per hidden unit"),
+        ], sample_wrong=True, valid=self.valid_range)
 
     def verify(self, p):
         d, h = _check(p)

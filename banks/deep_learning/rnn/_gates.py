@@ -90,6 +90,12 @@ def distractors(g: int, n_in: int, n_h: int, nb: int, wrong_gates: tuple[tuple[i
                        rationale="counted the recurrent matrix as a vector (hidden instead of hidden x hidden)"),
         numeric_option(g * n_h * n_in + n_h * n_h + nb * g * n_h,
                        rationale="used one recurrent matrix shared by all gate blocks"),
+        numeric_option(2 * count(g, n_in, n_h, nb), rationale="counted a bidirectional layer (two directions)"),
+        numeric_option(count(g + 1, n_in, n_h, nb), rationale=f"counted {g + 1} gate blocks instead of {g}"),
+        numeric_option(g * (n_h * (n_in + n_h) + n_h * n_h) + nb * g * n_h,
+                       rationale="counted the recurrent weights twice (in the concatenated input and again)"),
+        numeric_option(g * (n_in + n_h) ** 2 + nb * g * n_h,
+                       rationale=r"made each gate's matrix square, \((i+h)\times(i+h)\)"),
     ]
     return out
 
@@ -104,6 +110,7 @@ class GatedLayerParams(Question):
 
     cell: ClassVar[str]
     wrong_gates: ClassVar[tuple[tuple[int, str], ...]]
+    valid_range = (1, float("inf"))
     solution = r"""
 Each of the <<g>> blocks has a \(<<hidden_size>>\times<<input_size>>\) input matrix (\(<<w_ih>>\) weights), a
 \(<<hidden_size>>\times<<hidden_size>>\) recurrent matrix (\(<<w_hh>>\) weights) and
@@ -123,7 +130,8 @@ Each of the <<g>> blocks has a \(<<hidden_size>>\times<<input_size>>\) input mat
         n_in, n_h, nb = check(p)
         g = len(GATES[self.cell])
         return single_choice(numeric_option(count(g, n_in, n_h, nb), correct=True),
-                             distractors(g, n_in, n_h, nb, wrong_gates=self.wrong_gates), sample_wrong=True)
+                             distractors(g, n_in, n_h, nb, wrong_gates=self.wrong_gates), sample_wrong=True,
+                             valid=self.valid_range)
 
     def verify(self, p):
         n_in, n_h, nb = check(p)

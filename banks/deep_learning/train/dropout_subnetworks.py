@@ -7,7 +7,7 @@ The drop probability changes how often each mask is used, not how many there are
 """
 
 import itertools
-from math import factorial
+from math import comb
 
 from generator.answers import Option, numeric_option, single_choice
 from generator.question import Question
@@ -35,6 +35,7 @@ class DropoutSubnetworks(Question):
     tags = ("regularisation", "dropout", "ensembles")
     difficulty = "beginner"
     source = "seed paper 004 (Q1(e), dropout as ensembling)"
+    valid_range = (1, float("inf"))
     points = 1.0
     stem = r"""
 A fully connected network has \(<<inputs>>\) inputs, <% if hidden_layers > 1 %>\(<<hidden_layers>>\) hidden layers of \(<<width>>\) units each<% else %>one hidden layer of \(<<width>>\) units<% endif %>, and one output. Dropout is applied to the \textbf{hidden units only}: each hidden unit is
@@ -65,7 +66,7 @@ There are \(n = <<hidden_layers>>\times<<width>> = <<n>>\) hidden units, each ei
         return {"n": n, "count_tex": count}
 
     def solve(self, p):
-        layers, width, inputs, _ = _check(p)
+        layers, width, inputs, drop = _check(p)
         n = layers * width
         small = n <= PRINT_IN_FULL
 
@@ -75,19 +76,25 @@ There are \(n = <<hidden_layers>>\times<<width>> = <<n>>\) hidden units, each ei
             plain = tex.replace("{", "").replace("}", "").replace(r"\cdot ", "*")
             return Option(rf"\({tex}\)", float(value), correct, why, plain)
 
+        kept = round((1 - drop) * n)
         wrong = [
-            option(n * n, str(n * n), "squared the number of units"),
-            option(2 * n, str(2 * n), "counted two states per unit but added them instead of multiplying"),
             option(2 ** n - 1, f"2^{{{n}}} - 1", "left out the all-dropped mask"),
+            option(2 ** width, f"2^{{{width}}}", "counted the masks of one layer only"),
             option(layers * 2 ** width, rf"{layers}\cdot 2^{{{width}}}",
                    "added the per-layer counts instead of multiplying"),
+            option(2 ** layers, f"2^{{{layers}}}", "dropped whole layers instead of single units"),
+            option(2 ** kept, f"2^{{{kept}}}", "counted the masks of the units expected to be kept only"),
+            option(comb(n, kept), rf"\binom{{{n}}}{{{kept}}}",
+                   "counted only the masks that keep the expected number of units"),
+            option(n * n, str(n * n), "squared the number of units"),
+            option(2 * n, str(2 * n), "counted two states per unit but added them instead of multiplying"),
             option(2 ** (n + inputs), f"2^{{{n + inputs}}}", "also dropped the inputs"),
-            option(2 ** width, f"2^{{{width}}}", "counted the masks of one layer only"),
-            option(n, str(n), "one sub-network per dropped unit"),
+            option(2 ** (n + 1), f"2^{{{n + 1}}}", "also dropped the output unit"),
+            option(2 ** (n + inputs + 1), f"2^{{{n + inputs + 1}}}", "dropped every unit, inputs and output too"),
+            option(3 ** n, f"3^{{{n}}}", "gave each unit three states (kept, dropped, scaled)"),
         ]
-        if n <= 150:
-            wrong.insert(2, option(factorial(n), f"{n}!", r"counted orderings of the units, \(n!\)"))
-        return single_choice(option(2 ** n, f"2^{{{n}}}", correct=True), wrong, sample_wrong=True)
+        return single_choice(option(2 ** n, f"2^{{{n}}}", correct=True), wrong, sample_wrong=True,
+                             valid=self.valid_range)
 
     def verify(self, p):
         # Independent route: enumerate every keep/drop mask of one layer, then combine the
