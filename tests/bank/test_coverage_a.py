@@ -15,7 +15,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from generator.answers import Matrix, MultiPart
+from generator.answers import Essay, Matrix, MultiPart
 from generator.errors import ParamError
 
 SEEDS = range(15)
@@ -219,3 +219,48 @@ def test_all_draws_stay_in_the_valid_range(solve):
         assert all(0 < x <= 1 for x in parts(solve("dl/classical/precision-recall-f1", seed)))
         lam, _ = parts(solve("dl/classical/l2-gaussian-prior", seed))
         assert lam > 0
+
+
+# --------------------------------------------------------------------------- short explanations and derivations
+
+ESSAY_IDS = (
+    "dl/cnn/conv-symmetry-essay",
+    "dl/cnn/saliency-essay",
+    "dl/attention/positional-embedding-essay",
+)
+
+
+@pytest.mark.parametrize("qid", ESSAY_IDS)
+def test_every_prompt_has_a_guide_that_matches_it(bank, qid):
+    q = bank.questions[qid]
+    assert q.source and 3 <= len(q.PROMPTS) <= 5
+    for i, prompt in enumerate(q.PROMPTS):
+        guide = " ".join(text for _, text in prompt.guide).lower()
+        assert len(prompt.guide) >= 2 and all(marks > 0 and text.strip() for marks, text in prompt.guide)
+        assert prompt.marks == q.points, f"{qid} prompt {i}: guide gives {prompt.marks} marks, not {q.points}"
+        assert prompt.terms, f"{qid} prompt {i}: no key terms"
+        for term in prompt.terms:
+            assert term in prompt.prompt_tex.lower(), f"{qid} prompt {i}: the prompt does not ask about {term!r}"
+            assert term in guide, f"{qid} prompt {i}: the guide does not mark {term!r}"
+        assert len(prompt.model_tex) > 400
+
+
+@pytest.mark.parametrize("qid", ESSAY_IDS)
+def test_essay_variants_draw_every_prompt_and_print_its_guide(bank, solve, qid):
+    q = bank.questions[qid]
+    seen = {}
+    for seed in range(60):
+        v = solve(qid, seed)
+        seen.setdefault(v.params["prompt"], v)
+    assert sorted(seen) == list(range(len(q.PROMPTS)))
+    for i, v in seen.items():
+        prompt = q.PROMPTS[i]
+        assert isinstance(v.answer, Essay) and v.answer.model_answer_tex == prompt.model_tex
+        assert v.stem_tex.strip() == prompt.prompt_tex
+        assert f"{prompt.marks:g} marks in all" in v.solution_tex
+        for _, criterion in prompt.guide:
+            assert criterion in v.solution_tex
+    a, b = solve(qid, 3), solve(qid, 3)
+    assert a.stem_tex == b.stem_tex and a.solution_tex == b.solution_tex
+    with pytest.raises(ParamError):
+        solve(qid, prompt=len(q.PROMPTS))
