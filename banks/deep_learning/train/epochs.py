@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from generator.answers import Numerical
+from generator.answers import Numerical, numeric_option
 from generator.question import Question
 
 
@@ -33,6 +33,33 @@ def steps_per_epoch(n: int, b: int, last_batch: str) -> int:
     return n // b if last_batch == "drop" else math.ceil(n / b)
 
 
+def _mistakes(it: int, n: int, b: int, last: str) -> tuple:
+    """The modelled wrong answers: the other last-batch convention, and ignoring batches (iterations*B/N)."""
+    other = "keep" if last == "drop" else "drop"
+    out = [(it / steps_per_epoch(n, b, other), "used the other last-batch convention"),
+           (it * b / n, "divided by N/B without rounding the number of batches"),
+           (it / n, "took one iteration to be one example")]
+    if other == "drop" and n < b:
+        out = out[1:]
+    key = it / steps_per_epoch(n, b, last)
+    # when B divides N the conventions agree: the same number is then no mistake
+    return tuple(numeric_option(v, rationale=why) for v, why in out if abs(v - key) > 1e-9 * key)
+
+
+def _places(value: float, mistakes: tuple) -> int:
+    """Decimals asked for: 2, or more when a mistake lies within 3 units of the last decimal of the key.
+
+    The tolerance is one unit of the last decimal, so a correctly rounded
+    answer (off by at most half a unit) is accepted, and a mistake more
+    than three units away stays wrong even after rounding.
+    """
+    gap = min((abs(m.value - value) for m in mistakes), default=1.0)
+    places = 2
+    while places < 6 and gap <= 3 * 10.0 ** -places:
+        places += 1
+    return places
+
+
 class Epochs(Question):
     id = "dl/train/epochs"
     title = "Iterations, batch size and epochs"
@@ -47,7 +74,7 @@ of \(<<dataset_size>>\) examples with batch size \(<<batch_size>>\). Each epoch 
 (in shuffled order); <% if last_batch == "drop" %>if the last batch of an epoch would be smaller than
 \(<<batch_size>>\), it is \textbf{dropped}<% else %>if the last batch of an epoch is smaller than
 \(<<batch_size>>\), it is \textbf{kept} as a smaller batch<% endif %>. How many epochs does the training run
-last? (Give a decimal if it is not a whole number.)
+last? (If it is not a whole number, give it to <<answer.places>> decimal places.)
 """
     solution = r"""
 <% if divides %>
@@ -83,7 +110,10 @@ iterations and
 
     def solve(self, p):
         it, n, b, last = _check(p)
-        return Numerical(it / steps_per_epoch(n, b, last), tolerance=0.01, places=2)
+        value = it / steps_per_epoch(n, b, last)
+        mistakes = _mistakes(it, n, b, last)
+        places = _places(value, mistakes)
+        return Numerical(value, tolerance=10.0 ** -places, places=places, mistakes=mistakes)
 
     def verify(self, p):
         # Independent route: deal one epoch's example indices into batches, apply the convention, count.
