@@ -23,6 +23,7 @@ from .answers import Answer, NotEnoughOptions
 from .errors import ParamError, TemplateError, VariantexError, VerificationError
 from .question import Question
 from .seeding import variant_rng
+from .space import parse_space
 from .texenv import make_environment
 
 #: How many draws a variant may take before its template is declared broken.
@@ -198,6 +199,12 @@ def make_variant(question: Question, seed: int, overrides: Mapping[str, Any] | N
     template that raises or breaks its contract (see ``question``); each
     message names the question id, the seed, and the template's file and line.
     """
+    if question.space is not None:
+        try:
+            parse_space(question.space)
+        except ValueError as e:
+            file = template_file(question)
+            raise TemplateError(f"{question.id}: {e}{f' (in {_shown(file)})' if file else ''}") from None
     last_reason = ""
     for attempt in range(MAX_ATTEMPTS):
         rng = variant_rng(seed, attempt)
