@@ -573,12 +573,13 @@ def short_text_words(s: str, case_sensitive: bool = False) -> tuple[str, ...]:
     """The words of a short-text answer as graded: NFKC, punctuation gone, articles dropped.
 
     Punctuation and symbols (Unicode categories P and S, except ``_`` so
-    that ``f_t`` stays one word) become spaces; braces and backslashes of
-    LaTeX go with them (``f_{t}`` reads ``f_t``). Case is folded unless
+    that ``f_t`` stays one word) become spaces; LaTeX's braces, dollars and
+    backslashes are deleted first (``$f_{t}$`` reads ``f_t``). Case is folded unless
     ``case_sensitive``; articles (``a``, ``an``, ``the``) are dropped in any
     case. ``"The Sigmoid-function."`` gives ``("sigmoid", "function")``.
     """
     s = unicodedata.normalize("NFKC", s)
+    s = "".join(c for c in s if c not in "{}$\\")
     s = "".join(c if c == "_" or unicodedata.category(c)[0] not in "PS" else " " for c in s)
     words = [w if case_sensitive else w.casefold() for w in s.split()]
     return tuple(w for w in words if w.casefold() not in ARTICLES)

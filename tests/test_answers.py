@@ -115,3 +115,89 @@ def test_multiple_choice_pool_draws_between_bounds():
     pool = multiple_choice([Option(f"t{i}") for i in range(5)], [Option(f"f{i}") for i in range(5)])
     ks = Counter(len(pool.arranged(np.random.default_rng(s)).letters) for s in range(300))
     assert set(ks) == {1, 2, 3}
+
+
+# --------------------------------------------------------------------------- issue 10: short text, ranks, ranges
+
+
+@pytest.mark.parametrize("response", ["Sigmoid.", "the sigmoid function", "sigmoid activation", "A logistic sigmoid",
+                                      "  SIGMOID  ", "σ", r"\(\sigma\)", "sigmoid (logistic)"])
+def test_short_text_accepts_reasonable_forms(response):
+    a = ShortText(("sigmoid", "logistic", "logistic sigmoid", "σ", "sigma"), optional_words=("function", "activation"))
+    assert a.grade(response) == 1.0
+
+
+@pytest.mark.parametrize("response", ["tanh", "the function", "sigmoid derivative", "not sigmoid", "", "..."])
+def test_short_text_rejects_other_answers(response):
+    a = ShortText(("sigmoid", "logistic"), optional_words=("function", "activation"))
+    assert a.grade(response) == 0.0
+
+
+def test_short_text_symbol_and_name_together():
+    a = ShortText(("forget gate", "forget", "f_t"), optional_words=("gate",))
+    for response in ("forget gate f_t", "Forget gate ($f_{t}$)", "f_t", "the forget-gate."):
+        assert a.grade(response) == 1.0, response
+    for response in ("gate", "input gate", "f_t i_t"):
+        assert a.grade(response) == 0.0, response
+
+
+def test_short_text_grading_reads_the_manifest_json_the_same_way():
+    from generator.grading.scoring import Scorer
+
+    a = ShortText(("sigmoid",), optional_words=("function",))
+    data = a.to_json()
+    assert data["optional_words"] == ["function"]
+    scorer = Scorer()
+    for response in ("The Sigmoid function.", "sigmoid", "tanh"):
+        assert scorer.score(data, response, {})[0] == a.grade(response)
+    assert "optional_words" not in ShortText(("x",)).to_json()  # unchanged manifests for plain answers
+
+
+def _ranks(pool, seeds=400):
+    counts = Counter()
+    for s in range(seeds):
+        arranged = pool.arranged(np.random.default_rng(s))
+        values = sorted(o.value for o in arranged.options)
+        counts[values.index(arranged.value)] += 1
+    return counts
+
+
+def test_numeric_single_choice_balances_the_rank_of_the_key():
+    wrong = [numeric_option(v, rationale=f"mistake {v}") for v in (10, 20, 30, 50, 60, 70)]
+    counts = _ranks(single_choice(numeric_option(40, correct=True), wrong))
+    assert set(counts) == {0, 1, 2, 3} and all(70 <= c <= 130 for c in counts.values()), counts
+
+
+def test_rank_falls_back_to_the_nearest_feasible_rank():
+    wrong = [numeric_option(v) for v in (10, 50, 60, 70)]  # only one value below the key
+    counts = _ranks(single_choice(numeric_option(40, correct=True), wrong))
+    assert set(counts) == {0, 1}, counts
+
+
+def test_valid_range_drops_impossible_distractors():
+    wrong = [numeric_option(v) for v in (-3, 0, 1, 5, 6, 7, 8)]
+    pool = single_choice(numeric_option(4, correct=True), wrong, valid=(1, float("inf")))
+    for s in range(50):
+        assert all(o.value >= 1 for o in pool.arranged(np.random.default_rng(s)).options)
+    with pytest.raises(NotEnoughOptions):
+        single_choice(numeric_option(4, correct=True), wrong[:3] + [wrong[3]], valid=(2, 10)).arranged(
+            np.random.default_rng(0))
+
+
+def test_option_group_shows_at_most_one_member():
+    parts = [numeric_option(v, group="part") for v in (30, 70)]
+    others = [numeric_option(v) for v in (90, 110, 120, 5, 10)]
+    pool = single_choice(numeric_option(100, correct=True), parts + others)
+    for s in range(100):
+        values = {o.value for o in pool.arranged(np.random.default_rng(s)).options}
+        assert not {30, 70} <= values
+
+
+def test_numerical_reports_mistakes_its_tolerance_accepts():
+    close = numeric_option(2.004, rationale="other convention")
+    far = numeric_option(2.5, rationale="far")
+    assert Numerical(2.0, tolerance=0.01, mistakes=(close, far)).accepted_mistakes() == [close]
+    assert Numerical(2.0, tolerance=0.001, places=3, mistakes=(close, far)).accepted_mistakes() == []
+    # a mistake that rounds, as the key prints numbers, into the tolerance counts too
+    rounds_in = numeric_option(2.0014)
+    assert Numerical(2.0, tolerance=0.001, places=2, mistakes=(rounds_in,)).accepted_mistakes() == [rounds_in]

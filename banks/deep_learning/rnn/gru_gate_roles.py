@@ -83,4 +83,4 @@ h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}.
     def solve(self, p):
         if p["role"] not in ROLES:
             raise ValueError(f"role must be one of {', '.join(KEYS)}")
-        return ShortText(ROLES[p["role"]][1])
+        return ShortText(ROLES[p["role"]][1], optional_words=("gate", "vector"))

@@ -13,25 +13,26 @@ from generator.question import Question
 #: (question, accepted answers, explanation): one is drawn per variant.
 PROMPTS = (
     (r"Which gate decides what information to erase from the cell state \(c_{t-1}\)?",
-     ("forget gate", "forget", "the forget gate", "forget-gate"),
+     ("forget gate", "forget", "the forget gate", "forget-gate", "f_t"),
      (r"the \textbf{forget gate} \(f_t\) multiplies \(c_{t-1}\) element-wise: entries near 0 erase, entries near "
       r"1 keep.")),
     (r"Which gate decides how much of the new candidate values \(g_t\) is written into the cell state?",
-     ("input gate", "input", "the input gate", "input-gate"),
+     ("input gate", "input", "the input gate", "input-gate", "i_t"),
      (r"the \textbf{input gate} \(i_t\) scales the candidate \(g_t\) in \(i_t \odot g_t\) before it is added to "
       r"the cell state.")),
     ((r"Which gate decides how much of the squashed cell state \(\tanh(c_t)\) is exposed as the hidden state "
       r"\(h_t\)?"),
-     ("output gate", "output", "the output gate", "output-gate"),
+     ("output gate", "output", "the output gate", "output-gate", "o_t"),
      r"the \textbf{output gate} \(o_t\) gives \(h_t = o_t \odot \tanh(c_t)\)."),
     ((r"Which internal vector of an LSTM carries long-term information from step to step, and is updated by "
       r"adding gated new candidate values to a gated copy of its previous value?"),
-     ("cell state", "cell", "the cell state", "memory cell", "cell memory", "cell-state"),
+     ("cell state", "cell", "the cell state", "memory cell", "cell memory", "cell-state", "c_t"),
      (r"the \textbf{cell state} \(c_t = f_t \odot c_{t-1} + i_t \odot g_t\); because it is updated by "
       r"addition, gradients can flow along it over many steps when \(f_t \approx 1\).")),
     ((r"Which activation function do the input, forget and output gates use, so that their values lie between "
       r"0 and 1?"),
-     ("sigmoid", "logistic", "logistic sigmoid", "sigmoid function", "logistic function", "the sigmoid"),
+     ("sigmoid", "logistic", "logistic sigmoid", "sigmoid function", "logistic function", "the sigmoid",
+      "σ", "sigma"),
      (r"the \textbf{sigmoid} \(\sigma(z) = 1/(1+e^{-z})\); a gate must act as a soft switch between 0 (block) "
       r"and 1 (pass).")),
     ((r"Which activation function produces the candidate values \(g_t\) (and squashes \(c_t\) before the output "
@@ -39,6 +40,8 @@ PROMPTS = (
      ("tanh", "hyperbolic tangent", "the hyperbolic tangent", "tanh function"),
      r"the \textbf{hyperbolic tangent} \(\tanh\), which lets candidate values be negative as well as positive."),
 )
+#: Words an answer may add or leave out ("the sigmoid function", "forget gate f_t", "cell state vector").
+OPTIONAL_WORDS = ("gate", "function", "activation", "nonlinearity", "vector")
 
 
 class LstmGateRoles(Question):
@@ -73,4 +76,4 @@ c_t &= f_t \odot c_{t-1} + i_t \odot g_t, & h_t &= o_t \odot \tanh(c_t).
 
     def solve(self, p):
         self.working(p)
-        return ShortText(PROMPTS[p["prompt"]][1])
+        return ShortText(PROMPTS[p["prompt"]][1], optional_words=OPTIONAL_WORDS)
