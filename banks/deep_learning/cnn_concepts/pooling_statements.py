@@ -60,6 +60,7 @@ class PoolingStatements(Question):
     tags = ("pooling", "concepts")
     difficulty = "beginner"
     source = "seed paper 000 (Minor-I, Q1, ReLU and average pooling; Quiz-1, Q1, invariance)"
+    space = "2 lines"  # the one-sentence justification is written on these lines
     stem = r"""
 True or false? Justify your answer in one sentence.\par
 \emph{<<statement>>}
