@@ -1,0 +1,335 @@
+"""Coverage batch B (issue 10): compression, distillation, GNNs, autoregressive models, masked attention,
+attention cost, grouped convolution, beta-VAE, gradient calculations, inverse problems and code reading.
+
+Every ``solve(qid, seed)`` already runs the template's own independent verification; these tests add a
+third route, real PyTorch modules and functions (autograd, ``torch.quantize_per_tensor``,
+``scaled_dot_product_attention``, ``FlopCounterMode`` ...), over several seeds each.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from generator.answers import Matrix, MultiPart, SingleChoice
+
+SEEDS = range(15)
+
+IDS = (
+    "dl/cnn/group-conv-params",
+    "dl/cnn/kernel-from-output-size",
+    "dl/mlp/fewest-hidden-units",
+    "dl/code/tensor-shape",
+    "dl/attention/causal-attention-weights",
+    "dl/attention/attention-cost",
+    "dl/compression/model-size",
+    "dl/compression/quantize-per-tensor",
+    "dl/distillation/kd-loss",
+    "dl/gnn/gcn-layer",
+)
+
+
+def n_params(*modules: nn.Module) -> int:
+    return sum(p.numel() for m in modules for p in m.parameters())
+
+
+def parts(v) -> list:
+    assert isinstance(v.answer, MultiPart)
+    return [p.answer for p in v.answer.parts]
+
+
+def t64(x) -> torch.Tensor:
+    return torch.tensor(x, dtype=torch.float64)
+
+
+# --------------------------------------------------------------------------- every template
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_template_is_sourced_verified_and_in_its_topic_folder(bank, qid):
+    q = bank.questions[qid]
+    assert q.source and q.has_verify()
+    assert q.topic == qid.split("/")[1]
+    assert bank.files[qid].parent.name == q.topic
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_variants_differ_and_are_reproducible(solve, qid):
+    variants = [solve(qid, seed) for seed in range(30)]
+    stems = {v.stem_tex for v in variants}
+    keys = {v.answer.key_text() for v in variants}
+    assert len(stems) >= 20 and len(keys) >= 6, (len(stems), len(keys))
+    a, b = solve(qid, 11), solve(qid, 11)
+    assert dict(a.params) == dict(b.params) and a.stem_tex == b.stem_tex and a.solution_tex == b.solution_tex
+
+
+def rank_counts(solve, qid, seeds=range(120)) -> Counter:
+    counts: Counter = Counter()
+    for seed in seeds:
+        a = solve(qid, seed).answer
+        assert isinstance(a, SingleChoice)
+        counts[sum(o.value < a.value for o in a.options)] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------- grouped convolution
+
+
+def test_group_conv_params_match_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/cnn/group-conv-params", seed)
+        p = v.params
+        layer = nn.Conv2d(p["in_channels"], p["out_channels"], p["kernel"], groups=p["groups"], bias=p["bias"])
+        assert isinstance(v.answer, SingleChoice)
+        assert v.answer.value == n_params(layer)
+        assert all(o.value >= 1 for o in v.answer.options)
+        assert all(o.rationale for o in v.answer.options if not o.correct)
+
+
+def test_group_conv_key_is_not_given_away_by_its_rank(solve):
+    counts = rank_counts(solve, "dl/cnn/group-conv-params")
+    assert set(counts) == {0, 1, 2, 3} and max(counts.values()) <= 0.4 * sum(counts.values()), counts
+
+
+def test_group_conv_hand_value(solve):
+    # ResNeXt-style 3x3 grouped conv: 128 -> 128 channels in 32 groups: 128 * 4 * 9 weights, no bias
+    v = solve("dl/cnn/group-conv-params", in_channels=128, out_channels=128, kernel=3, groups=32, bias=False)
+    assert v.answer.value == 4608
+    assert len({o.value for o in v.answer.options}) == 4
+
+
+# --------------------------------------------------------------------------- inverse problems
+
+
+def test_kernel_or_padding_from_output_size_is_the_only_fit_in_torch(solve):
+    for seed in range(25):
+        v = solve("dl/cnn/kernel-from-output-size", seed)
+        p = v.params
+        x = torch.zeros(1, 1, p["size"], p["size"])
+        fits = []
+        for c in ((1, 3, 5, 7, 9, 11) if p["unknown"] == "kernel" else range(6)):
+            k, pad = (c, p["padding"]) if p["unknown"] == "kernel" else (p["kernel"], c)
+            if k > p["size"] + 2 * pad:
+                continue
+            out = nn.Conv2d(1, 1, k, stride=p["stride"], padding=pad)(x)
+            if out.shape[-1] == p["output"]:
+                fits.append(c)
+        assert fits == [v.answer.value], (p, fits)
+
+
+def test_fewest_hidden_units_by_counting_regions_of_torch_networks(solve):
+    """1-D: the joints -b_i/w_i of a random nn.Linear(1, h) are h distinct points, so h + 1 regions.
+    2-D: h random lines in general position make 1 + h + (number of crossings) regions; the crossings are
+    counted from the weights of a random nn.Linear(2, h). The answer h reaches the asked count, h - 1 does not."""
+    torch.manual_seed(0)
+
+    def regions(d, h):
+        if h == 0:
+            return 1
+        layer = nn.Linear(d, h).double()
+        w, b = layer.weight.detach().numpy(), layer.bias.detach().numpy()
+        if d == 1:
+            return len(set(np.round(-b / w[:, 0], 12))) + 1
+        crossings = sum(1 for i in range(h) for j in range(i + 1, h) if abs(np.linalg.det(w[[i, j]])) > 1e-12)
+        return 1 + h + crossings
+
+    checked = 0
+    for seed in range(40):
+        v = solve("dl/mlp/fewest-hidden-units", seed)
+        d, r, h = v.params["input_dim"], v.params["regions"], v.answer.value
+        if d == 3:
+            assert sum(math.comb(h, j) for j in range(4)) >= r > sum(math.comb(h - 1, j) for j in range(4))
+            continue
+        assert regions(d, h) >= r > regions(d, h - 1), (d, r, h)
+        checked += 1
+    assert checked >= 20
+
+
+def test_fewest_hidden_units_hand_values(solve):
+    assert solve("dl/mlp/fewest-hidden-units", input_dim=1, regions=7).answer.value == 6
+    assert solve("dl/mlp/fewest-hidden-units", input_dim=2, regions=7).answer.value == 3  # 1 + 3 + 3
+    assert solve("dl/mlp/fewest-hidden-units", input_dim=2, regions=8).answer.value == 4
+
+
+# --------------------------------------------------------------------------- code reading
+
+
+def run_chain_in_torch(shape, ops):
+    x = torch.zeros(shape)
+    for op in ops:
+        kind = op["op"]
+        if kind == "conv":
+            x = nn.Conv2d(op["in"], op["out"], kernel_size=op["k"], stride=op["s"], padding=op["p"])(x)
+        elif kind == "pool":
+            x = nn.MaxPool2d(op["k"])(x)
+        elif kind == "flatten":
+            x = torch.flatten(x, start_dim=op["start"])
+        elif kind == "permute":
+            x = x.permute(*op["dims"])
+        elif kind == "transpose":
+            x = x.transpose(op["a"], op["b"])
+        elif kind == "reshape":
+            x = x.reshape(*op["shape"])
+        elif kind == "linear":
+            x = nn.Linear(op["in"], op["out"])(x)
+        elif kind == "gram":
+            x = x @ x.transpose(-2, -1)
+        elif kind in ("mean", "sum"):
+            x = getattr(x, kind)(dim=op["dim"], keepdim=bool(op.get("keepdim")))
+        elif kind == "unsqueeze":
+            x = x.unsqueeze(op["dim"])
+        else:
+            raise AssertionError(kind)
+    return list(x.shape)
+
+
+def test_tensor_shape_matches_running_the_code_in_torch(solve):
+    with torch.no_grad():
+        for seed in range(25):
+            v = solve("dl/code/tensor-shape", seed)
+            assert isinstance(v.answer, Matrix)
+            assert v.answer.array.astype(int).tolist() == run_chain_in_torch(v.params["shape"], v.params["ops"])
+            # the stem shows the code that was run
+            assert "nn." in v.stem_tex and "torch.zeros(" + ", ".join(map(str, v.params["shape"])) in v.stem_tex
+
+
+# --------------------------------------------------------------------------- attention
+
+
+def test_causal_attention_weights_match_scaled_dot_product_attention(solve):
+    for seed in SEEDS:
+        v = solve("dl/attention/causal-attention-weights", seed)
+        s, values = t64(v.params["scores"]), t64(v.params["values"])
+        n = s.shape[0]
+        # Q K^T / sqrt(n) = S with K = I and Q = S sqrt(n); V = I returns the weights themselves
+        q = (s * math.sqrt(n))[None]
+        weights = F.scaled_dot_product_attention(q, torch.eye(n, dtype=torch.float64)[None],
+                                                 torch.eye(n, dtype=torch.float64)[None], is_causal=True)[0]
+        out = F.scaled_dot_product_attention(q, torch.eye(n, dtype=torch.float64)[None], values[None],
+                                             is_causal=True)[0]
+        a, b = parts(v)
+        assert a.agrees_with(weights.numpy()) and np.allclose(a.array, weights.numpy(), atol=5e-4)
+        assert np.allclose(b.array, out[v.params["token"] - 1].numpy(), atol=5e-4)
+        assert np.all(np.triu(a.array, 1) == 0)
+
+
+def test_attention_cost_matches_flop_counter_and_tensor_sizes(solve):
+    from torch.utils.flop_counter import FlopCounterMode
+
+    for seed in SEEDS:
+        v = solve("dl/attention/attention-cost", seed)
+        p = v.params
+        n, d, h, b = p["n_tokens"], p["dim"], p["heads"], p["batch"]
+        q = torch.empty(1, h, n, d // h, device="meta")
+        with FlopCounterMode(display=False) as counter:
+            torch.matmul(q, q.transpose(-2, -1))
+        macs = counter.get_total_flops() // 2  # FlopCounterMode counts 2 FLOPs per multiply-add
+        dtype = torch.float32 if p["dtype"] == "fp32" else torch.float16
+        weights = torch.empty(b, h, n, n, dtype=dtype, device="meta")
+        a, mem, crossing = parts(v)
+        assert a.value == macs
+        assert mem.agrees_with(weights.numel() * weights.element_size() / 2**20)
+        x = torch.empty(1, crossing.value, d, device="meta")
+        proj = nn.Linear(d, d, bias=False, device="meta")
+        with FlopCounterMode(display=False) as products:
+            qq = x.view(1, -1, h, d // h).transpose(1, 2)
+            att = torch.matmul(qq, qq.transpose(-2, -1))
+            torch.matmul(att, qq)
+        with FlopCounterMode(display=False) as projections:
+            for _ in range(4):
+                proj(x)
+        assert products.get_total_flops() == projections.get_total_flops()
+
+
+# --------------------------------------------------------------------------- compression
+
+
+def test_model_size_matches_torch_parameters_and_element_sizes(solve):
+    for seed in SEEDS:
+        v = solve("dl/compression/model-size", seed)
+        widths, bits = v.params["widths"], v.params["bits"]
+        net = nn.Sequential(*[nn.Linear(a, b, device="meta") for a, b in itertools.pairwise(widths)])
+        count, fp32, quant = parts(v)
+        assert count.value == n_params(net)
+        assert fp32.agrees_with(sum(p.numel() * p.element_size() for p in net.parameters()) / 1e6)
+        int8 = torch.empty(0, dtype=torch.int8).element_size()
+        assert quant.agrees_with(n_params(net) * int8 * bits / 8 / 1e6)
+
+
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
+def test_quantize_per_tensor_matches_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/compression/quantize-per-tensor", seed)
+        p = v.params
+        dtype = torch.quint8 if p["dtype"] == "quint8" else torch.qint8
+        q = torch.quantize_per_tensor(torch.tensor(p["values"], dtype=torch.float32), p["scale"], p["zero_point"], dtype)
+        codes, deq = parts(v)
+        assert codes.array.astype(int).tolist() == q.int_repr().int().tolist()
+        assert np.allclose(deq.array, q.dequantize().double().numpy(), atol=1e-5)
+
+
+def test_quantize_clips_out_of_range_values(solve):
+    v = solve("dl/compression/quantize-per-tensor", values=[1.0, 20.0, -20.0, 0.26], scale=0.1, zero_point=0,
+              dtype="qint8")
+    codes, deq = parts(v)
+    assert codes.array.tolist() == [10, 127, -128, 3]
+    assert np.allclose(deq.array, [1.0, 12.7, -12.8, 0.3])
+
+
+# --------------------------------------------------------------------------- distillation
+
+
+def test_kd_loss_matches_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/distillation/kd-loss", seed)
+        p = v.params
+        t, s, temp, alpha = t64(p["teacher"]), t64(p["student"]), p["temperature"], p["alpha"]
+        soft = F.softmax(t / temp, dim=-1)
+        kd = F.kl_div(F.log_softmax(s / temp, dim=-1)[None], soft[None], reduction="batchmean") * temp**2
+        ce = F.cross_entropy(s[None], torch.tensor([p["label"] - 1]))
+        a, b, c = parts(v)
+        assert np.allclose(a.array, soft.numpy(), atol=5e-5)
+        assert b.value == pytest.approx(kd.item(), abs=1e-9)
+        assert c.value == pytest.approx((alpha * kd + (1 - alpha) * ce).item(), abs=1e-9)
+        # forgetting the T^2 factor is outside the tolerance
+        assert not b.accepts(kd.item() / temp**2)
+
+
+# --------------------------------------------------------------------------- GNN
+
+
+def test_gcn_layer_matches_dense_torch_computation(solve):
+    for seed in SEEDS:
+        v = solve("dl/gnn/gcn-layer", seed)
+        p = v.params
+        n = p["n_nodes"]
+        a = torch.zeros(n, n, dtype=torch.float64)
+        for i, j in p["edges"]:
+            a[i - 1, j - 1] = a[j - 1, i - 1] = 1
+        a_tilde = a + torch.eye(n, dtype=torch.float64)
+        deg = a_tilde.sum(dim=1)
+        norm = torch.diag(deg.rsqrt()) @ a_tilde @ torch.diag(deg.rsqrt())
+        lin = nn.Linear(len(p["weights"]), 1, bias=False).double()
+        with torch.no_grad():
+            lin.weight.copy_(t64([p["weights"]]))
+            h = torch.relu(norm @ lin(t64(p["features"])))[:, 0]
+        degrees, out = parts(v)
+        assert degrees.array.tolist() == deg.tolist()
+        assert np.allclose(out.array, h.numpy(), atol=1e-9)
+        assert v.figure_tex.count(r"\node") == n and v.figure_tex.count(r"\draw") == len(p["edges"])
+        assert v.figure_alt
+
+
+def test_distractor_choice_depends_on_the_params_not_their_order(bank):
+    q = bank.questions["dl/cnn/group-conv-params"]
+    p = {"in_channels": 64, "out_channels": 128, "kernel": 3, "groups": 4, "bias": True}
+    first = [o.value for o in q.solve(p).wrong]
+    assert len(first) == 3
+    assert first == [o.value for o in q.solve(dict(reversed(list(p.items())))).wrong]
