@@ -227,6 +227,9 @@ ESSAY_IDS = (
     "dl/cnn/conv-symmetry-essay",
     "dl/cnn/saliency-essay",
     "dl/attention/positional-embedding-essay",
+    "dl/attention/vit-patching-essay",
+    "dl/attention/attention-recurrence-essay",
+    "dl/generative/cyclegan-essay",
 )
 
 
