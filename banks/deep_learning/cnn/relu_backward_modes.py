@@ -50,6 +50,15 @@ pass, one ReLU layer computed \(h = \max(0, x)\) elementwise with input
 \[ x = <<x|bmatrix>>. \]
 In the backward pass, the signal arriving at the output of this ReLU is
 \[ R = <<signal|bmatrix>>. \]
+The three usual rules for sending a signal back through a ReLU differ in which entries of \(R\) they let
+through (the others become 0):
+\begin{itemize}
+\item backpropagation: the entries where the forward input \(x\) was positive (the ReLU's derivative);
+\item DeconvNet (Zeiler \& Fergus): the entries where the backward signal \(R\) itself is positive,
+whatever \(x\) was (a ReLU applied to \(R\));
+\item guided backpropagation (Springenberg et al.): the entries where \(x\) \textbf{and} \(R\) are both
+positive.
+\end{itemize}
 Which signal does the ReLU pass back to its input \(x\) under <<mode_name>>?
 (Take the derivative of the ReLU at 0 to be 0.)
 """

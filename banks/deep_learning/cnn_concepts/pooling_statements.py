@@ -66,7 +66,9 @@ True or false? Justify your answer in one sentence.\par
 \emph{<<statement>>}
 """
     solution = r"""
-\textbf{<% if truth %>True<% else %>False<% endif %>}: <<reason>>
+\textbf{<% if truth %>True<% else %>False<% endif %>}: <<reason>>\par
+Marking: the mark needs the verdict \emph{<% if truth %>true<% else %>false<% endif %>} and a sentence giving this
+reason (in any words); the verdict alone earns nothing.
 """
 
     def draw(self, rng):

@@ -60,6 +60,23 @@ magnitudes during training change (Goodfellow et al.\ 2014, section 3)."""),
 )
 
 
+#: Marking guide of each prompt, in the same order: one mark per thing the prompt asks for.
+GUIDES = (
+    (r"one mark for stating the non-convergence problem precisely (a minimax game trained by alternating "
+     r"gradient steps, not one loss being minimised); one for explaining from the training dynamics why the "
+     r"players can circle or oscillate around the equilibrium instead of reaching it; one for two remedies, "
+     r"each with the reason it helps."),
+    (r"one mark for defining mode collapse (many noise vectors mapped to few outputs, so some modes of the "
+     r"data are never generated); one for explaining why the objective and its alternating training allow it "
+     r"(no term rewards diversity; the generator chases the current discriminator); one for a way to detect it "
+     r"and a way to reduce it, with the reason the remedy helps."),
+    (r"one mark for the two gradients with respect to the logit, \(-\sigma(a)\) and \(\sigma(a) - 1\); one for "
+     r"explaining that early in training \(D(G(z)) pprox 0\), where the first vanishes and the second does "
+     r"not; one for saying that the optimum does not move (\(p_g = p_{	ext{data}}\) with \(D = 1/2\) for both), "
+     r"only the gradient magnitudes during training change."),
+)
+
+
 class GanTrainingEssay(Question):
     id = "dl/generative/gan-training-essay"
     title = "Essay: problems of GAN training"
@@ -69,9 +86,7 @@ class GanTrainingEssay(Question):
     points = 3.0
     source = "seed papers 000 (Major, Q8, non-convergence of GANs) and 001 (Q21, generator objectives)"
     stem = r"<<prompt_tex>>"
-    solution = r"""Marking guide (<<points>> marks): one mark for stating the problem precisely, one for explaining
-from the objective or the training dynamics why it happens, and one for two remedies, each with the reason it
-helps, as in the model answer above."""
+    solution = r"""Marking guide (<<points>> marks): <<guide_tex>>"""
 
     def draw(self, rng):
         return {"prompt": int(rng.integers(0, len(PROMPTS)))}
@@ -83,7 +98,7 @@ helps, as in the model answer above."""
         return PROMPTS[i]
 
     def working(self, p):
-        return {"prompt_tex": self._pick(p)[0], "points": f"{self.points:g}"}
+        return {"prompt_tex": self._pick(p)[0], "points": f"{self.points:g}", "guide_tex": GUIDES[p["prompt"]]}
 
     def solve(self, p):
         return Essay(self._pick(p)[1], lines=12)

@@ -40,6 +40,21 @@ smaller learning rate, and gated units (LSTM/GRU) also help.""",
 }
 
 
+#: Marking guide of each prompt: one mark per thing the prompt asks for.
+GUIDES = {
+    "vanishing": (r"one mark for the product of Jacobians \(\partial h_t/\partial h_{t-1} = "
+                  r"\mathrm{diag}(1 - h_t^2)\,W\) over the time steps; one for explaining that factors with norm "
+                  r"below 1 (largest singular value of \(W\) below 1, tanh derivative at most 1) make it decay "
+                  r"exponentially, so distant steps barely affect the update; one for the LSTM's cell state, whose "
+                  r"additive update with forget gates near 1 lets the gradient pass many steps."),
+    "exploding": (r"one mark for the product of Jacobians \(\partial h_t/\partial h_{t-1} = "
+                  r"\mathrm{diag}(1 - h_t^2)\,W\) over the time steps, growing exponentially when the largest "
+                  r"singular value of \(W\) is well above 1; one for what training shows (loss spikes, huge "
+                  r"updates, NaN or infinite values); one for gradient clipping by norm: rescaling \(g\) to norm "
+                  r"\(c\) when \(\lVert g \rVert > c\), which keeps the direction and bounds the step."),
+}
+
+
 class VanishingGradients(Question):
     id = "dl/rnn/vanishing-gradients"
     title = "Vanishing and exploding gradients in RNNs (essay)"
@@ -49,14 +64,13 @@ class VanishingGradients(Question):
     source = "seed paper 002 (Q3(a), vanishing and exploding gradients in RNNs)"
     points = 3.0
     stem = r"""<<prompt>>"""
-    solution = r"""A full answer covers the points of the model answer: the product of Jacobians over time, the role
-of the largest singular value of \(W\) and of the activation's derivative, the effect on training, and the remedy."""
+    solution = r"""Marking guide (3 marks): <<guide>>"""
 
     def draw(self, rng):
         return {"focus": "vanishing" if rng.random() < 0.5 else "exploding"}
 
     def working(self, p):
-        return {"prompt": PROMPTS[p["focus"]]}
+        return {"prompt": PROMPTS[p["focus"]], "guide": GUIDES[p["focus"]]}
 
     def solve(self, p):
         if p["focus"] not in MODELS:
