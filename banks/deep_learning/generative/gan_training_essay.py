@@ -71,8 +71,8 @@ GUIDES = (
      r"(no term rewards diversity; the generator chases the current discriminator); one for a way to detect it "
      r"and a way to reduce it, with the reason the remedy helps."),
     (r"one mark for the two gradients with respect to the logit, \(-\sigma(a)\) and \(\sigma(a) - 1\); one for "
-     r"explaining that early in training \(D(G(z)) pprox 0\), where the first vanishes and the second does "
-     r"not; one for saying that the optimum does not move (\(p_g = p_{	ext{data}}\) with \(D = 1/2\) for both), "
+     r"explaining that early in training \(D(G(z)) \approx 0\), where the first vanishes and the second does "
+     r"not; one for saying that the optimum does not move (\(p_g = p_{\text{data}}\) with \(D = 1/2\) for both), "
      r"only the gradient magnitudes during training change."),
 )
 
