@@ -230,6 +230,9 @@ ESSAY_IDS = (
     "dl/attention/vit-patching-essay",
     "dl/attention/attention-recurrence-essay",
     "dl/generative/cyclegan-essay",
+    "dl/train/normalisation-residual-essay",
+    "dl/train/regularisation-essay",
+    "dl/train/transfer-learning-essay",
 )
 
 
