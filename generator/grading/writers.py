@@ -123,11 +123,12 @@ class OverridesCsvWriter:
         return [path]
 
 
-def grade_writers() -> list:
+def grade_writers(feedback: bool = True) -> list:
     """The writers of ``variantex grade``, in order: the gradebook CSVs, the class analysis
-    (:mod:`analysis_writers`) and ``report.html``."""
+    (:mod:`analysis_writers`), ``report.html`` and (if ``feedback``) the feedback PDFs."""
     from .analysis_writers import analysis_writers
+    from .feedback import FeedbackPdfWriter
     from .report import ReportHtmlWriter
 
     return [ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter(),
-            OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter()]
+            OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter(), *([FeedbackPdfWriter()] if feedback else [])]
