@@ -128,10 +128,14 @@ def _advance(bar, done: int, total: int | None = None) -> None:
               help="Output folder (default: results/<build folder name>). Replaced only when grading succeeds.")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Regrade rules (YAML): drop, full_marks, accept, override; each listed in overrides.csv.")
-def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, rules_path: Path | None) -> None:
+@click.option("--feedback/--no-feedback", default=True, show_default=True,
+              help="Typeset feedback/<student_id>.pdf for every student with a row (pdflatex).")
+def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, rules_path: Path | None,
+                  feedback: bool) -> None:
     """Grade the RESPONSES CSV against a build's MANIFEST (manifest.json); the bank is not needed.
 
-    Writes scores.csv, responses_graded.csv, moodle_grades.csv, problems.csv and overrides.csv.
+    Writes scores.csv, responses_graded.csv, moodle_grades.csv, problems.csv and overrides.csv,
+    and (unless --no-feedback) feedback/<student_id>.pdf for every student with a row.
     Problems in the responses (unknown ids, duplicate rows, missing students,
     unreadable cells, missing or extra columns) are listed with their line and
     column; every row that can be graded is graded.
@@ -142,7 +146,7 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, r
     out = out or Path("results") / Path(manifest_path).resolve().parent.name
     check_output(out)
     result = grade(manifest_path, responses_path, rules_path)
-    write_build(result, out, grade_writers())
+    write_build(result, out, grade_writers(feedback))
     for p in result.problems:
         click.echo(f"warning: {p.text()}", err=True)
     present = sum(s.present for s in result.students)
