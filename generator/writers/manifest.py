@@ -18,7 +18,7 @@ from ..bank import BUILTIN_BANK
 from ..build import BuildResult, Paper
 from ..latex import TEMPLATES
 
-#: 2: questions carry ``stem_tex``, ``solution_tex`` and ``prompts_tex`` (for feedback PDFs).
+#: 2: questions carry ``stem_tex``, ``solution_tex``, ``figure_tex`` and ``prompts_tex`` (for feedback PDFs).
 MANIFEST_VERSION = 2
 _PACKAGES = ("numpy", "sympy", "jinja2", "pypdf", "pylatex", "pydantic")
 
@@ -90,9 +90,10 @@ def manifest_data(result: BuildResult, with_papers: bool = True) -> dict[str, An
 def paper_data(p: Paper) -> dict[str, Any]:
     """One paper in the manifest: student, paper id, sections (with their negative marking and grading
     schemes), and every variant's seed, params, answer (``Answer.to_json``; choice options with their
-    LaTeX text), key text, points, negative marking, and rendered ``stem_tex``, ``solution_tex`` and
-    ``prompts_tex`` (a multi-part question's part prompts by label, else empty): the LaTeX the paper and key
-    print. Everything ``variantex grade`` needs, feedback PDFs included."""
+    LaTeX text), key text, points, negative marking, and rendered ``stem_tex``, ``solution_tex``,
+    ``figure_tex`` (a TikZ body, "" for none) and ``prompts_tex`` (a multi-part question's part prompts by
+    label, else empty): the LaTeX the paper and key print. Everything ``variantex grade`` needs, feedback
+    PDFs included."""
     return {
         "student_id": p.student.student_id,
         "name": p.student.name,
@@ -114,6 +115,7 @@ def paper_data(p: Paper) -> dict[str, Any]:
             "key_text": i.variant.answer.key_text(),
             "stem_tex": i.variant.stem_tex,
             "solution_tex": i.variant.solution_tex,
+            "figure_tex": i.variant.figure_tex,
             "prompts_tex": {part.label: part.prompt_tex for part in (
                 i.variant.answer.parts if isinstance(i.variant.answer, MultiPart) else ())},
         } for i in p.items],
