@@ -45,6 +45,17 @@ def test_numeric_variants_differ_and_are_reproducible(bank, solve, qid):
     assert dict(a.params) == dict(b.params) and a.stem_tex == b.stem_tex and a.solution_tex == b.solution_tex
 
 
+@pytest.mark.parametrize("qid", [q for q in NUMERIC_IDS if "perceptron-updates" not in q and "softmax" not in q])
+def test_modelled_mistakes_lie_outside_the_tolerance(solve, qid):
+    for seed in range(30):
+        v = solve(qid, seed)
+        for part in v.answer.parts:
+            assert part.answer.mistakes, f"{qid} part {part.label}: no modelled mistakes"
+            assert not part.answer.accepted_mistakes(), (qid, seed, part.label)
+            for m in part.answer.mistakes:
+                assert m.rationale and part.answer.grade(f"{m.value:.3f}") == 0.0, (qid, seed, m)
+
+
 # --------------------------------------------------------------------------- perceptron
 
 

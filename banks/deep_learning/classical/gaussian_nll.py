@@ -12,7 +12,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from generator.answers import MultiPart, Numerical, Part
+from generator.answers import MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
 TOL = 0.002
@@ -65,15 +65,16 @@ minimising \(L\) over \(f\) is minimising the squared error, the MSE loss.
 """
 
     def draw(self, rng):
-        n = int(rng.integers(2, 5))
-        y = np.round(rng.uniform(-2, 3, size=n), 1)
         while True:
+            n = int(rng.integers(2, 5))
+            y = np.round(rng.uniform(-2, 3, size=n), 1)
             err = rng.choice([-1.5, -1.0, -0.5, -0.3, 0.2, 0.4, 0.5, 1.0, 1.2], size=n)
-            if abs(err[0]) >= 0.2:
-                break
-        f = np.round(y + err, 1)
-        return {"targets": [float(v) for v in y], "predictions": [float(v) for v in f],
-                "sigma": float(rng.choice([0.5, 0.8, 1.0, 1.5, 2.0]))}
+            f = np.round(y + err, 1)
+            p = {"targets": [float(v) for v in y], "predictions": [float(v) for v in f],
+                 "sigma": float(rng.choice([0.5, 0.8, 1.0, 1.5, 2.0]))}
+            # a visible gradient in (c), and no modelled mistake within the tolerance
+            if abs(f[0] - y[0]) >= 0.2 and not any(part.answer.accepted_mistakes() for part in self.solve(p).parts):
+                return p
 
     def working(self, p):
         y, f, sigma = _check(p)
@@ -86,10 +87,23 @@ minimising \(L\) over \(f\) is minimising the squared error, the MSE loss.
 
     def solve(self, p):
         w = self.working(p)
+        n, s2, sse = w["n"], float(p["sigma"]) ** 2, w["sse"]
+        const_mistakes = [numeric_option(2 * w["const"], rationale=r"forgot the factor \(\tfrac12\)"),
+                          numeric_option(n / 2 * math.log(2 * math.pi), rationale=r"dropped \(\sigma^2\) from the constant")]
+        nll_mistakes = [numeric_option(sse / (2 * s2), rationale="dropped the constant term"),
+                        numeric_option(w["const"] + sse / s2, rationale=r"divided by \(\sigma^2\), not \(2\sigma^2\)")]
+        grad_mistakes = [numeric_option(-w["grad"], rationale=r"sign error (\(y_1 - f_1\))"),
+                         numeric_option(w["grad"] / 2, rationale="lost the factor 2 of the square")]
+        if s2 != 1:
+            const_mistakes.append(numeric_option(n / 2 * math.log(2 * math.pi * float(p["sigma"])),
+                                                 rationale=r"used \(\sigma\) for \(\sigma^2\)"))
+            grad_mistakes.append(numeric_option(w["grad"] * float(p["sigma"]),
+                                                rationale=r"divided by \(\sigma\), not \(\sigma^2\)"))
         return MultiPart((
-            Part("a", r"\(C\)", Numerical(w["const"], tolerance=TOL, places=3)),
-            Part("b", r"\(L\)", Numerical(w["nll"], tolerance=TOL, places=3)),
-            Part("c", r"\(\partial L / \partial f_1\)", Numerical(w["grad"], tolerance=TOL, places=3)),
+            Part("a", r"\(C\)", Numerical(w["const"], tolerance=TOL, places=3, mistakes=tuple(const_mistakes))),
+            Part("b", r"\(L\)", Numerical(w["nll"], tolerance=TOL, places=3, mistakes=tuple(nll_mistakes))),
+            Part("c", r"\(\partial L / \partial f_1\)", Numerical(w["grad"], tolerance=TOL, places=3,
+                                                                     mistakes=tuple(grad_mistakes))),
         ))
 
     def verify(self, p):

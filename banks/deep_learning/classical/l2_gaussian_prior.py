@@ -8,10 +8,13 @@ log posterior is ``sum_i (y_i - w x_i)^2 / (2 sigma^2) + w^2 / (2 tau^2) + const
 (2016), section 5.6.1.
 """
 
-import numpy as np
-from scipy import optimize, stats
+import math
+from typing import ClassVar
 
-from generator.answers import MultiPart, Numerical, Part
+import numpy as np
+from scipy import optimize
+
+from generator.answers import MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
 TOL = 0.002
@@ -34,6 +37,7 @@ class L2GaussianPrior(Question):
     tags = ("regularisation", "map", "bayesian", "weight-decay")
     difficulty = "intermediate"
     points = 2.0
+    valid_range: ClassVar[dict] = {"a": (0, math.inf)}
     source = ("seed paper 001 (Q1, the prior behind an L2 penalty); Bishop, Pattern Recognition and Machine "
               "Learning (2006), section 3.3.1; Goodfellow, Bengio & Courville, Deep Learning (2016), section 5.6.1")
     stem = r"""
@@ -66,8 +70,10 @@ pulled towards 0 from the least-squares value \(<<sxy|num>>/<<sxx|num>> = <<w_ls
             w_true = float(rng.choice([-1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0]))
             y = [round(w_true * xi + float(rng.integers(-2, 3))) for xi in x]
             sxy = sum(a * b for a, b in zip(x, y))
-            if abs(sxy) >= 3:  # the prior's pull is visible
-                return {"noise_var": s2, "prior_var": t2, "x": x, "y": y}
+            p = {"noise_var": s2, "prior_var": t2, "x": x, "y": y}
+            # the prior's pull is visible: no modelled mistake lands within the tolerance
+            if abs(sxy) >= 3 and not any(part.answer.accepted_mistakes() for part in self.solve(p).parts):
+                return p
 
     def working(self, p):
         s2, t2, x, y = _check(p)
@@ -80,19 +86,30 @@ pulled towards 0 from the least-squares value \(<<sxy|num>>/<<sxx|num>> = <<w_ls
 
     def solve(self, p):
         w = self.working(p)
+        s2, t2 = float(p["noise_var"]), float(p["prior_var"])
+        lam_mistakes = [numeric_option(t2 / s2, rationale=r"inverted the ratio (\(\tau^2/\sigma^2\))"),
+                        numeric_option(math.sqrt(s2 / t2), rationale="used standard deviations, not variances")]
+        w_mistakes = [numeric_option(w["w_ls"], rationale="ignored the prior (least squares)"),
+                      numeric_option(w["sxy"] / (w["sxx"] + t2 / s2), rationale=r"used \(\tau^2/\sigma^2\) as "
+                                     r"\(\lambda\)")]
+        if s2 == t2:  # the inverted ratio and the standard deviations are not mistakes then
+            lam_mistakes, w_mistakes = [], w_mistakes[:1]
         return MultiPart((
-            Part("a", r"\(\lambda\)", Numerical(w["lam"], tolerance=TOL, places=3)),
-            Part("b", r"\(w_{\text{MAP}}\)", Numerical(w["w_map"], tolerance=TOL, places=3)),
+            Part("a", r"\(\lambda\)", Numerical(w["lam"], tolerance=TOL, places=3, mistakes=tuple(lam_mistakes))),
+            Part("b", r"\(w_{\text{MAP}}\)", Numerical(w["w_map"], tolerance=TOL, places=3,
+                                                      mistakes=tuple(w_mistakes))),
         ))
 
     def verify(self, p):
-        # Independent route: maximise the log posterior built from scipy's Gaussian densities numerically;
+        # Independent route: maximise the log posterior (Gaussian log-densities written out) numerically;
         # lambda is the ratio of the prior's curvature to one unit-x observation's (finite differences).
         s2, t2, x, y = _check(p)
-        sigma, tau = np.sqrt(s2), np.sqrt(t2)
+
+        def log_normal(v, mean, var):
+            return -0.5 * np.log(2 * np.pi * var) - (v - mean) ** 2 / (2 * var)
 
         def neg_log_post(w):
-            return -(stats.norm.logpdf(y, w * x, sigma).sum() + stats.norm.logpdf(w, 0.0, tau))
+            return -(log_normal(y, w * x, s2).sum() + log_normal(w, 0.0, t2))
 
         w_map = optimize.minimize_scalar(neg_log_post, bracket=(-10, 10), tol=1e-12).x
         h = 1e-3
@@ -100,6 +117,5 @@ pulled towards 0 from the least-squares value \(<<sxy|num>>/<<sxx|num>> = <<w_ls
         def curvature(f):
             return -(f(h) - 2 * f(0.0) + f(-h)) / h ** 2
 
-        lam = curvature(lambda w: stats.norm.logpdf(w, 0.0, tau)) / curvature(
-            lambda w: stats.norm.logpdf(1.0, w, sigma))
+        lam = curvature(lambda w: log_normal(w, 0.0, t2)) / curvature(lambda w: log_normal(1.0, w, s2))
         return [lam, w_map]

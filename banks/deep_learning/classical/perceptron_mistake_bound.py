@@ -8,10 +8,11 @@ Ben-David, "Understanding Machine Learning" (2014), theorem 9.1.
 
 import math
 from fractions import Fraction
+from typing import ClassVar
 
 import numpy as np
 
-from generator.answers import MultiPart, Numerical, Part
+from generator.answers import MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
 #: Pythagorean triples (a, b, c): u = (a/c, b/c) is an exact unit vector.
@@ -42,6 +43,7 @@ class PerceptronMistakeBound(Question):
     tags = ("perceptron", "learning-theory", "margin")
     difficulty = "intermediate"
     points = 3.0
+    valid_range: ClassVar[dict] = {"a": (0, math.inf), "b": (0, math.inf), "c": (1, math.inf)}
     source = ("seed papers 001 (Q11, mistake bound) and 003 (Q6, perceptron convergence theorem); "
               "Novikoff (1962); Shalev-Shwartz & Ben-David, Understanding Machine Learning (2014), theorem 9.1")
     stem = r"""
@@ -83,10 +85,13 @@ mistakes are whole numbers, so at most \(<<mistakes>>\).
             y = np.sign(scores)
             if abs(int(y.sum())) == n:  # both classes present
                 continue
-            bound = float(np.max(np.sum(x * x, axis=1))) * c * c / float(np.min(np.abs(scores))) ** 2
-            if bound > 400 or min(bound % 1, 1 - bound % 1) < 0.05:  # rounded R and gamma give the same count
+            r2 = float(np.max(np.sum(x * x, axis=1)))
+            bound = r2 * c * c / float(np.min(np.abs(scores))) ** 2
+            if r2 < 4 or bound > 400 or min(bound % 1, 1 - bound % 1) < 0.05:  # rounded R, gamma: same count
                 continue
-            return {"u": [a, b, c], "points": x.tolist(), "labels": [int(v) for v in y]}
+            p = {"u": [a, b, c], "points": x.tolist(), "labels": [int(v) for v in y]}
+            if not any(part.answer.accepted_mistakes() for part in self.solve(p).parts):
+                return p
 
     def working(self, p):
         x, _, margins = _check(p)
@@ -100,10 +105,16 @@ mistakes are whole numbers, so at most \(<<mistakes>>\).
 
     def solve(self, p):
         w = self.working(p)
+        ratio = w["r"] / w["gamma"]
         return MultiPart((
-            Part("a", r"\(R\)", Numerical(w["r"], tolerance=TOL, places=3)),
-            Part("b", r"\(\gamma\)", Numerical(w["gamma"], tolerance=TOL, places=3)),
-            Part("c", "Largest number of mistakes", Numerical(w["mistakes"]), weight=1.0),
+            Part("a", r"\(R\)", Numerical(w["r"], tolerance=TOL, places=3, mistakes=(
+                numeric_option(w["r2"], rationale="forgot the square root (gave the squared norm)"),))),
+            Part("b", r"\(\gamma\)", Numerical(w["gamma"], tolerance=TOL, places=3, mistakes=(
+                numeric_option(w["gamma_num"], rationale=r"did not divide by \(\lVert u\rVert\) (unnormalised u)"),))),
+            Part("c", "Largest number of mistakes", Numerical(w["mistakes"], mistakes=(
+                numeric_option(math.floor(ratio), rationale=r"forgot to square \(R/\gamma\)"),
+                numeric_option(math.ceil(ratio ** 2), rationale="rounded the bound up"),
+            ))),
         ))
 
     def verify(self, p):

@@ -5,9 +5,11 @@
 Retrieval" (2008), section 8.3; Goodfellow, Bengio & Courville, "Deep Learning" (2016), section 11.1.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
-from generator.answers import MultiPart, Numerical, Part
+from generator.answers import MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
 TOL = 0.001
@@ -46,6 +48,7 @@ class PrecisionRecall(Question):
     tags = ("evaluation", "precision", "recall", "f1")
     difficulty = "beginner"
     points = 2.0
+    valid_range: ClassVar[dict] = {label: (0, 1) for label in "abcd"}
     source = ("seed paper 002 (Q1c, choosing a metric for a safety-critical detector); Manning, Raghavan & "
               "Schütze, Introduction to Information Retrieval (2008), section 8.3")
     stem = r"""
@@ -75,10 +78,10 @@ recall differ;
         while True:
             p = {"setting": int(rng.integers(0, len(SETTINGS))), "tp": int(rng.integers(12, 90)),
                  "fn": int(rng.integers(3, 45)), "fp": int(rng.integers(3, 45)), "tn": int(rng.integers(40, 400))}
-            precision, recall, f1, accuracy = metrics(*(p[k] for k in _COUNTS))
-            # the modelled mistakes (precision and recall swapped, the arithmetic mean for F1, accuracy for
-            # F1) all differ from the key by more than the tolerance
-            if abs(precision - recall) >= 0.1 and abs(accuracy - f1) >= 0.01:
+            precision, recall, _, _ = metrics(*(p[k] for k in _COUNTS))
+            # precision and recall clearly differ, and no modelled mistake lands within the tolerance
+            if abs(precision - recall) >= 0.1 and not any(
+                    part.answer.accepted_mistakes() for part in self.solve(p).parts):
                 return p
 
     def working(self, p):
@@ -88,9 +91,21 @@ recall differ;
 
     def solve(self, p):
         m = self.working(p)["m"]
+        tp, fn, fp, tn = (p[k] for k in _COUNTS)
+        n = tp + fn + fp + tn
+        mistakes = (
+            (numeric_option(m[1], rationale="gave the recall (divided by the actual positives)"),
+             numeric_option(tp / (tp + fn + fp), rationale="divided by TP + FN + FP")),
+            (numeric_option(m[0], rationale="gave the precision (divided by the predicted positives)"),
+             numeric_option(tn / (tn + fp), rationale="gave the specificity (true negative rate)")),
+            (numeric_option((m[0] + m[1]) / 2, rationale="took the arithmetic mean of precision and recall"),
+             numeric_option(m[3], rationale="gave the accuracy")),
+            (numeric_option(tp / n, rationale="counted only the true positives as correct"),
+             numeric_option(m[2], rationale=r"gave the \(F_1\) score")),
+        )
         names = ("Precision", "Recall", r"\(F_1\) score", "Accuracy")
-        return MultiPart(tuple(Part(label, name, Numerical(value, tolerance=TOL, places=3))
-                               for label, name, value in zip("abcd", names, m)))
+        return MultiPart(tuple(Part(label, name, Numerical(value, tolerance=TOL, places=3, mistakes=wrong))
+                               for label, name, value, wrong in zip("abcd", names, m, mistakes)))
 
     def verify(self, p):
         # Independent route: rebuild the label vectors the counts describe and count agreements.
