@@ -198,3 +198,32 @@ def test_safe_text_cuts_very_long_responses_and_keeps_lines():
     assert shown.endswith(rf"\emph{{[{len(long) - MAX_SHOWN_CHARS} more characters not shown]}}")
     assert safe_text("one\n\n two \nthree", newlines=True) == r"one\newline two\newline three"
     assert safe_text("a^b_c") == r"a\textasciicircum{}b\_c"
+
+
+def test_no_feedback_writes_no_pdfs(graded, tmp_path):
+    out = tmp_path / "quick"
+    r = invoke("grade", graded.parent / "exam" / "manifest.json", graded.parent / "responses.csv", "--out", out,
+               "--no-feedback")
+    assert r.exit_code == 0, r.output
+    assert (out / "scores.csv").read_bytes() == (graded / "scores.csv").read_bytes()
+    assert not (out / "feedback").exists() and not (out / "_latex").exists()
+
+
+def test_a_manifest_without_question_texts_still_gives_feedback(graded, tmp_path):
+    """A version-1 manifest has no stem, solution, figure or prompts: feedback lists responses, keys, points."""
+    manifest = json.loads((graded.parent / "exam" / "manifest.json").read_text(encoding="utf-8"))
+    for p in manifest["papers"]:
+        for q in p["questions"]:
+            for k in ("stem_tex", "solution_tex", "figure_tex", "prompts_tex"):
+                del q[k]
+    old = tmp_path / "old" / "manifest.json"
+    old.parent.mkdir()
+    old.write_text(json.dumps(manifest), encoding="utf-8")
+    result = grade(old, graded.parent / "responses.csv")
+    paths = FeedbackPdfWriter().write(result, tmp_path / "out")
+    text = pdf_text(paths[1])
+    assert "Right Rosa" in text and "Solution." not in text
+    graded_rows = [g for g in csv.DictReader((graded / "responses_graded.csv").open(encoding="utf-8"))
+                   if g["student_id"] == "F002"]
+    for g in graded_rows:
+        assert f"Correct answer: {g['correct_answer']}" in text and f"Points: {g['points']} of" in text
