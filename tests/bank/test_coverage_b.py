@@ -33,6 +33,9 @@ IDS = (
     "dl/compression/quantize-per-tensor",
     "dl/distillation/kd-loss",
     "dl/gnn/gcn-layer",
+    "dl/backprop/conv-gradients",
+    "dl/backprop/sigmoid-mse-neuron",
+    "dl/backprop/deconvnet-chain",
 )
 
 
@@ -333,3 +336,63 @@ def test_distractor_choice_depends_on_the_params_not_their_order(bank):
     first = [o.value for o in q.solve(p).wrong]
     assert len(first) == 3
     assert first == [o.value for o in q.solve(dict(reversed(list(p.items())))).wrong]
+
+
+# --------------------------------------------------------------------------- gradient calculations
+
+
+def test_conv_gradients_match_autograd(solve):
+    for seed in SEEDS:
+        v = solve("dl/backprop/conv-gradients", seed)
+        p = v.params
+        x = t64(p["input"])[None, None].requires_grad_()
+        k = t64(p["kernel"])[None, None].requires_grad_()
+        (F.conv2d(x, k) * t64(p["upstream"])).sum().backward()
+        dk, dx = parts(v)
+        assert dk.array.tolist() == k.grad[0, 0].tolist()
+        assert dx.array.tolist() == x.grad[0, 0].tolist()
+
+
+def test_sigmoid_mse_neuron_matches_autograd(solve):
+    for seed in SEEDS:
+        v = solve("dl/backprop/sigmoid-mse-neuron", seed)
+        p = v.params
+        w = t64(p["w"]).requires_grad_()
+        b = torch.tensor(p["b"], dtype=torch.float64, requires_grad=True)
+        y = torch.sigmoid(w @ t64(p["x"]) + b)
+        loss = F.mse_loss(y, torch.tensor(p["target"], dtype=torch.float64))
+        (loss / 2 if p["half"] else loss).backward()
+        out, gw, gb = parts(v)
+        assert out.value == pytest.approx(y.item(), abs=1e-12)
+        assert np.allclose(gw.array, w.grad.numpy(), atol=1e-12)
+        assert gb.value == pytest.approx(b.grad.item(), abs=1e-12)
+        # the halved and the plain loss differ by a factor 2: never both within the tolerance
+        if abs(gb.value) > 1e-3:
+            assert not gb.accepts(gb.value * (2 if p["half"] else 0.5))
+
+
+class _DeconvRelu(torch.autograd.Function):
+    """ReLU forward; DeconvNet backward: the ReLU applied to the incoming signal (Zeiler & Fergus 2014)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.clamp(min=0)
+
+
+def test_deconvnet_chain_matches_autograd_with_each_relu_rule(solve):
+    modes = set()
+    for seed in range(20):
+        v = solve("dl/backprop/deconvnet-chain", seed)
+        p = v.params
+        modes.add(p["mode"])
+        x = t64(p["input"])[None, None].requires_grad_()
+        c = F.conv2d(x, t64(p["kernel"])[None, None])
+        r = torch.relu(c) if p["mode"] == "backprop" else _DeconvRelu.apply(c)
+        m = F.max_pool2d(r, 2, stride=1)
+        (m[0, 0] * t64(p["weights"])).sum().backward()
+        assert v.answer.array.tolist() == x.grad[0, 0].tolist(), (seed, p["mode"])
+    assert modes == {"backprop", "deconvnet"}
