@@ -74,10 +74,10 @@ def parse_space(text: str) -> Space:
 #: calculations, small room for choices, none where the answer box or the lines are the room
 #: (essays use their answer's own ``lines``; true/false and short text need none).
 DEFAULTS: dict[str, Space] = {
-    "numerical": Space("blank", 3.5),
-    "matrix": Space("blank", 4.0),
-    "single_choice": Space("blank", 1.5),
-    "multiple_choice": Space("blank", 1.5),
+    "numerical": Space("blank", 3.0),
+    "matrix": Space("blank", 3.5),
+    "single_choice": Space("blank", 1.0),
+    "multiple_choice": Space("blank", 1.0),
     "true_false": NONE,
     "short_text": NONE,
 }
