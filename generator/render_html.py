@@ -2,7 +2,8 @@
 
 Maths is MathML made by pandoc (:class:`html.HtmlConverter` in ``mathml``
 mode), which browsers draw without scripts or network; images are inlined
-as ``data:`` URIs. The key of an answer of kind ``K`` is ``_key_K``.
+as ``data:`` URIs, and so are the PNGs of per-variant figures (:mod:`figures`),
+under the stem. The key of an answer of kind ``K`` is ``_key_K``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .answers import (
     SingleChoice,
     TrueFalse,
 )
+from .figures import figure_img
 from .html import data_uri, image_sources, load_image, replace_image_sources
 from .render_moodle import TextConverter
 from .variant import Variant
@@ -53,7 +55,8 @@ class HtmlRenderer:
         if hasattr(self.text, "where"):
             self.text.where = self._where
         key = getattr(self, f"_key_{v.answer.kind}")(v.answer)
-        return (f"<section><h2>{escape(heading)}</h2>{self._h(v.stem_tex)}"
+        figure = figure_img(v.figure_tex, v.figure_alt, self._where, self.text, data_uri)
+        return (f"<section><h2>{escape(heading)}</h2>{self._h(v.stem_tex)}{figure}"
                 f"<div class=\"key\"><p><strong>Answer:</strong> {escape(v.answer.key_text())}</p>{key}</div>"
                 f"<h3>Solution</h3>{self._h(v.solution_tex)}</section>")
 

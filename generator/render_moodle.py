@@ -14,7 +14,8 @@ Format rules and where they come from:
   ``<answer fraction="…">`` with ``<feedback>``; a numerical answer's
   ``<tolerance>`` is an absolute ±; true/false answers are ``true`` and
   ``false``; an essay's ``<graderinfo>``; images as ``@@PLUGINFILE@@/name``
-  plus ``<file name path encoding="base64">`` inside the same element.
+  plus ``<file name path encoding="base64">`` inside the same element (a
+  variant's figure is such an image, a PNG under the stem: :mod:`figures`).
 - Moodle's ``question_bank::fraction_options_full()`` (checked by the
   importer with matchgrades=error): a fraction must be one of
   :data:`GRADES` or its negative, within 0.00001 of the fraction (0.001 in
@@ -58,6 +59,7 @@ from .answers import (
     TrueFalse,
 )
 from .errors import VariantexError
+from .figures import figure_img
 from .html import ImageFile, image_sources, load_image, replace_image_sources
 from .pool import PoolVariant, Slot
 
@@ -241,7 +243,8 @@ class MoodleRenderer:
         q = etree.Element("question", type=qtype)
         name = etree.SubElement(q, "name")
         etree.SubElement(name, "text").text = self.question_name(slot, pv, total)
-        q.append(self._text_el("questiontext", self._h(v.stem_tex) + after_stem))
+        figure = figure_img(v.figure_tex, v.figure_alt, self._where, self.text, self._plugin_file)
+        q.append(self._text_el("questiontext", self._h(v.stem_tex) + figure + after_stem))
         q.append(self._text_el("generalfeedback", self._h(v.solution_tex)))
         etree.SubElement(q, "defaultgrade").text = f"{pv.item.points:g}"
         etree.SubElement(q, "penalty").text = "0"
@@ -265,6 +268,11 @@ class MoodleRenderer:
             self._files[image.name] = image
             new[src] = "@@PLUGINFILE@@/" + image.name
         return replace_image_sources(html, new)
+
+    def _plugin_file(self, image: ImageFile) -> str:
+        """``@@PLUGINFILE@@/name`` for an image the question's text shows (its file remembered)."""
+        self._files[image.name] = image
+        return "@@PLUGINFILE@@/" + image.name
 
     def _text_el(self, tag: str, html: str, **attrs: str) -> etree._Element:
         """``<tag format="html"><text><![CDATA[html]]></text><file …/></tag>`` with the files ``html`` uses."""

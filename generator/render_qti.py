@@ -59,10 +59,16 @@ from .answers import (
     TrueFalse,
     format_number,
 )
+from .figures import figure_img
+from .html import ImageFile
 from .pool import PoolVariant, Slot
 from .render_moodle import ExportError, TextConverter, moodle_number, tolerance_number
 
 RESPONSE = "response1"
+#: Folder of the package holding figures' PNGs, and how item HTML refers to the package's files
+#: (Canvas's own QTI exports write ``$IMS-CC-FILEBASE$/<path>``; the files are ``webcontent`` resources).
+FIGURES = "figures"
+FILE_BASE = "$IMS-CC-FILEBASE$"
 
 
 def ident(*parts: object) -> str:
@@ -97,7 +103,15 @@ class QtiRenderer:
     def __init__(self, text: TextConverter) -> None:
         self.text = text
         self.warnings: list[str] = []
+        #: Files the items show (figures), by their path in the package: the writer adds them.
+        self.files: dict[str, bytes] = {}
         self._where = ""
+
+    def _package_file(self, image: ImageFile) -> str:
+        """The ``src`` of an image stored in the package at ``figures/<name>`` (Canvas's file base)."""
+        path = f"{FIGURES}/{image.name}"
+        self.files[path] = image.data
+        return f"{FILE_BASE}/{path}"
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -124,7 +138,8 @@ class QtiRenderer:
             f = _sub(meta, "qtimetadatafield")
             _sub(f, "fieldlabel", label)
             _sub(f, "fieldentry", value)
-        _material(presentation, self.text.html(v.stem_tex) + stem_extra)
+        figure = figure_img(v.figure_tex, v.figure_alt, self._where, self.text, self._package_file)
+        _material(presentation, self.text.html(v.stem_tex) + figure + stem_extra)
         for r in responses:
             presentation.append(r)
         item.append(presentation)

@@ -4,7 +4,8 @@ The zip holds ``imsmanifest.xml`` (IMS Content Packaging 1.1: one resource of
 type ``imsqti_xmlv1p2``) and ``<id>/<id>.xml``, a ``questestinterop`` with
 one ``assessment`` whose root section holds, per slot ``n``, a section
 "Q<n> <title>" that picks 1 of the slot's N items at ``points_per_item``
-marks (a Canvas question group). Item rules are in :mod:`render_qti`.
+marks (a Canvas question group), and ``figures/<name>.png`` for each figure the
+items show (``webcontent`` resources). Item rules are in :mod:`render_qti`.
 The bytes depend only on the pool: entries in a fixed order, with a fixed
 date (1980-01-01) and permissions.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
@@ -50,9 +52,10 @@ class QtiPackageWriter:
         tree = self._assessment(pool, renderer, assessment_id)
         self.warnings = renderer.warnings
         files = {
-            "imsmanifest.xml": self._manifest(pool, assessment_id),
+            "imsmanifest.xml": self._manifest(pool, assessment_id, sorted(renderer.files)),
             f"{assessment_id}/{assessment_id}.xml": etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
                                                                    pretty_print=True),
+            **{path: renderer.files[path] for path in sorted(renderer.files)},
         }
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
@@ -84,7 +87,8 @@ class QtiPackageWriter:
         return root
 
     @staticmethod
-    def _manifest(pool: Pool, assessment_id: str) -> bytes:
+    def _manifest(pool: Pool, assessment_id: str, extra: Sequence[str] = ()) -> bytes:
+        """``imsmanifest.xml``: the assessment, and each of the ``extra`` files (figures) as ``webcontent``."""
         m = etree.Element(f"{{{IMSCP}}}manifest", nsmap={None: IMSCP}, identifier=ident("manifest", assessment_id))
         md = etree.SubElement(m, f"{{{IMSCP}}}metadata")
         etree.SubElement(md, f"{{{IMSCP}}}schema").text = "IMS Content"
@@ -95,6 +99,10 @@ class QtiPackageWriter:
         r = etree.SubElement(resources, f"{{{IMSCP}}}resource", identifier=assessment_id, type="imsqti_xmlv1p2",
                              href=href)
         etree.SubElement(r, f"{{{IMSCP}}}file", href=href)
+        for path in extra:
+            f = etree.SubElement(resources, f"{{{IMSCP}}}resource", identifier=ident("file", path), type="webcontent",
+                                 href=path)
+            etree.SubElement(f, f"{{{IMSCP}}}file", href=path)
         return etree.tostring(m, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
     def write(self, result: BuildResult, out: Path) -> list[Path]:
