@@ -244,6 +244,10 @@ ESSAY_IDS = (
     "dl/train/normalisation-residual-essay",
     "dl/train/regularisation-essay",
     "dl/train/transfer-learning-essay",
+    "dl/generative/elbo-derivation",
+    "dl/backprop/softmax-gradient-derivation",
+    "dl/classical/likelihood-derivations",
+    "dl/classical/perceptron-theory-essay",
 )
 
 

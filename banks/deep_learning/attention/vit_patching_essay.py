@@ -102,6 +102,6 @@ class VitPatchingEssay(GuidedEssay):
     tags = ("transformer", "vision-transformer", "essay", "concepts")
     difficulty = "intermediate"
     points = 3.0
-    source = ("seed paper 002 (Q4e, image patching in the Vision Transformer); Dosovitskiy et al., An Image is "
+    source = ("seed paper 002 (Q3e, image patching in the Vision Transformer); Dosovitskiy et al., An Image is "
               "Worth 16x16 Words (ICLR 2021)")
     PROMPTS = PROMPTS
