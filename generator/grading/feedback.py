@@ -54,7 +54,7 @@ MIN_BATCH = 8
 
 #: How a status reads in the feedback.
 STATUS_WORDS = {"correct": "correct", "partial": "partly correct", "wrong": "wrong", "blank": "no answer",
-                "unreadable": "could not be read", "manual": "marked by hand"}
+                "unreadable": "could not be read", "manual": "hand-marked"}
 
 
 def _drawable(text: str) -> str:

@@ -18,9 +18,17 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from generator import fonts
 from generator.cli import main
 from generator.grading import grade
-from generator.grading.feedback import MAX_SHOWN_CHARS, FeedbackPdfWriter, safe_text
+from generator.grading.feedback import (
+    MAX_SHOWN_CHARS,
+    FeedbackPdfWriter,
+    render_feedback,
+    safe_text,
+)
+from generator.grading.gradebook import CellMark, QuestionMark, StudentGrades
+from generator.latex import compile_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "examples" / "dl-midsem.yaml"
@@ -150,7 +158,7 @@ def test_each_student_gets_their_own_results_question_by_question(graded):
     right = pdf_text(graded / "feedback" / "F002.pdf")
     assert "(wrong)" not in right and "(correct)" in right
     wrong = pdf_text(graded / "feedback" / "F003.pdf")
-    assert "Points: 1 of" in wrong and "(marked by hand)" in wrong  # the essay's mark, read back
+    assert "Points: 1 of" in wrong and "(hand-marked): marked by hand: 1" in wrong  # the essay's mark, read back
     assert "(wrong)" in wrong and "your choice:" in wrong  # a distractor's rationale for the option ticked
 
 
@@ -227,3 +235,24 @@ def test_a_manifest_without_question_texts_still_gives_feedback(graded, tmp_path
                    if g["student_id"] == "F002"]
     for g in graded_rows:
         assert f"Correct answer: {g['correct_answer']}" in text and f"Points: {g['points']} of" in text
+
+
+def test_every_character_the_fonts_draw_typesets_in_a_response(tmp_path):
+    """Each non-CJK character that ``fonts.drawable`` accepts (accents, symbols, combining marks,
+    Cyrillic, Greek), alone, after a letter and run together, plus ones it refuses: one batch, two students."""
+    chars = [chr(o) for o in range(0x80, 0x3000) if fonts.drawable(chr(o))]
+    assert len(chars) > 300
+    odd = "\ufeff\u200b\u2060\ue000\ufffd\U0001f600\u0301"
+    text = odd + " " + " ".join(chars) + " " + " ".join("a" + c for c in chars) + " " + "".join(chars)
+
+    def student(k: int, response: str) -> StudentGrades:
+        cell = CellMark(1, "", "Q1", "t/q1", "short_text", response, "key", 0.0, 1.0, "wrong")
+        return StudentGrades(f"S{k}", f"Student {k}", f"P{k}", True,
+                             (QuestionMark(1, "t/q1", "short_text", 0.0, 1.0, "wrong", (cell,)),))
+
+    tex = tmp_path / "feedback.tex"
+    tex.write_text(render_feedback("Characters", [student(1, text), student(2, "after")]),
+                   encoding="utf-8")
+    batch = compile_batch(tex, 1, 2)
+    pages = PdfReader(batch.pdf).pages
+    assert "Your answer: after" in flat(pages[batch.ranges[2].start].extract_text())
