@@ -22,7 +22,7 @@ embedding (equivalently, a convolution with kernel size and stride \(P\) and \(D
 patch has \(16\cdot 16\cdot 3 = 768\) values, so the projection weight is a \(768\times 512\) matrix (plus a
 bias of 512), whatever the number of patches.""",
         ((1, r"patching: non-overlapping \(P\times P\) patches, each flattened to \(P^2 C\) values"),
-         (1, ("one shared linear projection (a convolution with stride equal to the patch size) to width D, a "
+         (1, (r"one shared linear projection (a convolution with stride equal to the patch size) to width \(D\), a "
              "[class] token prepended and position embeddings added to the tokens")),
          (1, (r"numbers: \(14^2 = 196\) patches plus the class token, 197 tokens; weight "
              r"\(768\times 512\) (plus a bias of 512)"))),

@@ -43,6 +43,7 @@ class SoftmaxCeWeightGradient(Question):
     tags = ("backprop", "softmax", "cross-entropy", "gradient", "computation")
     difficulty = "intermediate"
     points = 3.0
+    space = "8cm"  # room to work the computation
     source = ("seed paper 004 (Q7, dl/dOmega = dl/df h^T); Bishop, Pattern Recognition and Machine Learning "
               "(2006), section 4.3.4; Goodfellow, Bengio & Courville, Deep Learning (2016), section 6.2.2.3")
     stem = r"""

@@ -40,6 +40,7 @@ class GaussianNll(Question):
     tags = ("loss", "likelihood", "regression", "mse")
     difficulty = "intermediate"
     points = 3.0
+    space = "5cm"  # room to work the computation
     source = ("seed paper 004 (Q3, Gaussian outputs and the least-squares loss); Bishop, Pattern Recognition and "
               "Machine Learning (2006), section 1.2.5; Prince, Understanding Deep Learning (2023), section 5.3")
     stem = r"""
@@ -56,10 +57,13 @@ Give all three to 3 decimal places.
     solution = r"""
 \(\ln p(y_d \mid f_d, \sigma^2) = -\tfrac12 \ln(2\pi\sigma^2) - \frac{(y_d - f_d)^2}{2\sigma^2}\), so
 \[ L = \frac{<<n>>}{2}\ln(2\pi\sigma^2) + \frac{1}{2\sigma^2}\sum_d (y_d - f_d)^2. \]
+
 (a) \(C = \frac{<<n>>}{2}\ln(2\pi \cdot <<sigma2|num>>) = <<const|num(4)>>\), independent of the predictions:
 minimising \(L\) over \(f\) is minimising the squared error, the MSE loss.
+
 (b) The squared error is \(<<sse_terms>> = <<sse|num(4)>>\), so
 \(L = <<const|num(4)>> + <<sse|num(4)>>/(2 \cdot <<sigma2|num>>) = <<nll|num(3)>>\).
+
 (c) \(\partial L/\partial f_1 = (f_1 - y_1)/\sigma^2 = (<<predictions[0]|num>> - <<y1>>)/<<sigma2|num>>
  = <<grad|num(3)>>\).
 """

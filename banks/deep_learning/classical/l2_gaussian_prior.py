@@ -37,6 +37,7 @@ class L2GaussianPrior(Question):
     tags = ("regularisation", "map", "bayesian", "weight-decay")
     difficulty = "intermediate"
     points = 2.0
+    space = "5cm"  # room to work the computation
     valid_range: ClassVar[dict] = {"a": (0, math.inf)}
     source = ("seed paper 001 (Q1, the prior behind an L2 penalty); Bishop, Pattern Recognition and Machine "
               "Learning (2006), section 3.3.1; Goodfellow, Bengio & Courville, Deep Learning (2016), section 5.6.1")
@@ -55,6 +56,7 @@ A model with a single weight predicts \(\hat y = w x\). The targets are noisy,
 \(\frac{1}{2\sigma^2}\sum_i (y_i - w x_i)^2 + \frac{1}{2\tau^2} w^2\). Multiplying by \(2\sigma^2\) does not move
 the minimum and gives the penalised sum of squares with
 \(\lambda = \sigma^2/\tau^2 = <<noise_var|num>>/<<prior_var|num>> = <<lam|num(3)>>\).
+
 (b) Setting the derivative \(-2\sum_i x_i (y_i - w x_i) + 2\lambda w\) to zero:
 \[ w_{\text{MAP}} = \frac{\sum_i x_i y_i}{\sum_i x_i^2 + \lambda} = \frac{<<sxy|num>>}{<<sxx|num>> + <<lam|num(3)>>}
  = <<w_map|num(3)>>, \]

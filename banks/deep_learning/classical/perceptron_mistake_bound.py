@@ -43,6 +43,7 @@ class PerceptronMistakeBound(Question):
     tags = ("perceptron", "learning-theory", "margin")
     difficulty = "intermediate"
     points = 3.0
+    space = "5cm"  # room to work the computation
     valid_range: ClassVar[dict] = {"a": (0, math.inf), "b": (0, math.inf), "c": (1, math.inf)}
     source = ("seed papers 001 (Q11, mistake bound) and 003 (Q6, perceptron convergence theorem); "
               "Novikoff (1962); Shalev-Shwartz & Ben-David, Understanding Machine Learning (2014), theorem 9.1")
@@ -66,8 +67,10 @@ perceptron can make on these points?
 """
     solution = r"""
 (a) The longest point is \(x_{<<far>>}\): \(R = \sqrt{<<r2>>} = <<r|num(3)>>\).
+
 (b) The margins \(y_i u^\top x_i = y_i (<<u_sum>>) / <<u[2]>>\) are
 <<margins>>; the smallest, at point <<closest>>, is \(\gamma = <<gamma_num>>/<<u[2]>> = <<gamma|num(3)>>\).
+
 (c) The theorem bounds the number of mistakes by
 \(\left(R/\gamma\right)^2 = <<r2>> \cdot <<u[2]>>^2 / <<gamma_num>>^2 = <<bound|num(2)>>\);
 mistakes are whole numbers, so at most \(<<mistakes>>\).

@@ -48,6 +48,7 @@ class PrecisionRecall(Question):
     tags = ("evaluation", "precision", "recall", "f1")
     difficulty = "beginner"
     points = 2.0
+    space = "4cm"  # room to work the computation
     valid_range: ClassVar[dict] = {label: (0, 1) for label in "abcd"}
     source = ("seed paper 002 (Q1c, choosing a metric for a safety-critical detector); Manning, Raghavan & "
               "Schütze, Introduction to Information Retrieval (2008), section 8.3")
@@ -66,11 +67,15 @@ and (d) the accuracy.
 """
     solution = r"""
 With \(TP = <<tp>>\), \(FN = <<fn>>\), \(FP = <<fp>>\), \(TN = <<tn>>\):
+
 (a) precision \(= \frac{TP}{TP + FP} = \frac{<<tp>>}{<<tp + fp>>} = <<m[0]|num(3)>>\);
+
 (b) recall \(= \frac{TP}{TP + FN} = \frac{<<tp>>}{<<tp + fn>>} = <<m[1]|num(3)>>\);
+
 (c) \(F_1 = \frac{2PR}{P + R} = \frac{2\,TP}{2\,TP + FP + FN} = \frac{<<2 * tp>>}{<<2 * tp + fp + fn>>} = <<m[2]|num(3)>>\),
 the harmonic mean, which lies below the arithmetic mean \(<<((m[0] + m[1]) / 2)|num(3)>>\) when precision and
 recall differ;
+
 (d) accuracy \(= \frac{TP + TN}{N} = \frac{<<tp + tn>>}{<<n>>} = <<m[3]|num(3)>>\).
 """
 
