@@ -8,8 +8,21 @@ Filters available in question texts and paper templates:
 - ``num(places=None)``: a number as :func:`answers.format_number` prints it;
 - ``tex``: a string from outside a template (student name, spec title),
   LaTeX-escaped, Cyrillic, Greek and CJK runs switched to fonts that have them;
-- ``bmatrix(places=None)``: a 1-D or 2-D array as an amsmath ``bmatrix``;
-- ``letter``: 0 -> ``a``, 1 -> ``b`` …
+- ``bmatrix(places=None)``: a 1-D or 2-D array as an amsmath ``bmatrix``,
+  every entry with the same number of decimals;
+- ``letter``: 0 -> ``a``, 1 -> ``b`` …;
+- ``term(places=None)``: a number as a term or factor after an operator in
+  math mode, a negative one in brackets: ``3 + <<x|term>>`` gives ``3 + (-1)``;
+- ``words``: a count as a typesetter writes it in running text, one to
+  twelve in words (``one``), larger ones in digits;
+- ``counted(noun, plural=None)``: the count and the noun in the right number,
+  ``1|counted("hidden layer")`` gives ``one hidden layer``, ``3`` gives
+  ``three hidden layers``;
+- ``plural(noun, plural=None)``: just the noun in the right number for the count;
+- ``ordinal``: ``1`` -> ``first`` … ``12`` -> ``twelfth``, then ``13th``.
+
+Numbers in text go in math mode (``\\(<<x|num>>\\)``), so that a negative one
+gets a minus sign, not a hyphen.
 """
 
 from __future__ import annotations
@@ -110,11 +123,90 @@ def fit_words(text: Any) -> str:
                     else rf"\vxfit{{\linewidth}}{{{escape_tex(w)}}}" for w in str(text).split())
 
 
+#: ``bmatrix`` without ``places`` aligns entries on at most this many decimals (data written by hand).
+MAX_COMMON_PLACES = 4
+
+
+def common_places(values: Any) -> int | None:
+    """Decimals that print every number of ``values`` as :func:`answers.format_number` would, or None if all are whole.
+
+    ``[1, 0.5, 0.25]`` needs 2 (so the matrix prints ``1.00 0.50 0.25``, one
+    number of decimals for the quantity, as a typesetter aligns a table).
+    """
+    places = [len(t.split(".")[1]) if "." in t else 0 for t in (format_number(float(x)) for x in np.ravel(values))
+              if "e" not in t]
+    return max(places) if places and max(places) > 0 else None
+
+
 def bmatrix(values: Any, places: int | None = None) -> str:
-    """A vector (shown as a row) or matrix as ``\\begin{bmatrix}…\\end{bmatrix}`` (math mode)."""
+    """A vector (shown as a row) or matrix as ``\\begin{bmatrix}…\\end{bmatrix}`` (math mode).
+
+    Every entry has ``places`` decimals, or without it the decimals of the
+    entry that needs most (:func:`common_places`) when that is at most
+    :data:`MAX_COMMON_PLACES`; beyond, entries print as ``format_number`` does
+    (a computed quantity should give ``places``).
+    """
     a = np.atleast_2d(np.asarray(values, dtype=float))
-    rows = [" & ".join(format_number(x, places) for x in row) for row in a]
+    if places is None:
+        places = common_places(a)
+        if places is not None and places > MAX_COMMON_PLACES:  # a computed quantity: the template gives places
+            places = None
+    rows = [" & ".join(_fixed(x, places) for x in row) for row in a]
     return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+
+
+def _fixed(x: float, places: int | None) -> str:
+    """``x`` with exactly ``places`` decimals (whole numbers too), or as format_number prints it without."""
+    if places is None:
+        return format_number(x)
+    text = f"{x:.{places}f}"
+    return text.lstrip("-") if float(text) == 0 else text
+
+
+def term(x: Any, places: int | None = None) -> str:
+    """A number to follow an operator in math mode: ``(-1)`` in brackets when negative, else as is.
+
+    A sum reads ``3 + (-1)``, a product ``2\\cdot(-0.5)``, as typeset
+    mathematics writes them (never ``3 + -1``).
+    """
+    text = format_number(x, places)
+    return f"({text})" if text.startswith("-") else text
+
+
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+             "tenth", "eleventh", "twelfth")
+
+
+def _count(n: Any) -> int:
+    if isinstance(n, bool) or float(n) != int(n):
+        raise ValueError(f"a count must be a whole number, got {n!r}")
+    return int(n)
+
+
+def words(n: Any) -> str:
+    """A count in running text: ``zero`` to ``twelve`` in words, larger ones (and negatives) in digits."""
+    k = _count(n)
+    return _WORDS[k] if 0 <= k < len(_WORDS) else str(k)
+
+
+def plural(n: Any, noun: str, plural_form: str | None = None) -> str:
+    """``noun`` for a count of one, else ``plural_form`` (default: ``noun`` + ``s``)."""
+    return noun if _count(n) == 1 else (plural_form or noun + "s")
+
+
+def counted(n: Any, noun: str, plural_form: str | None = None) -> str:
+    """The count in words (:func:`words`) and the noun in the right number: ``one hidden layer``, ``13 steps``."""
+    return f"{words(n)} {plural(n, noun, plural_form)}"
+
+
+def ordinal(n: Any) -> str:
+    """``first`` … ``twelfth`` in words, then ``13th``, ``21st``, ``22nd``, ``23rd``."""
+    k = _count(n)
+    if 0 <= k < len(_ORDINALS):
+        return _ORDINALS[k]
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
 
 def make_environment(search_path: Path | None = None) -> jinja2.Environment:
@@ -128,5 +220,6 @@ def make_environment(search_path: Path | None = None) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(search_path)) if search_path else None,
     )
     env.filters.update(num=format_number, tex=escape_tex, fit_words=fit_words, bmatrix=bmatrix,
-                       letter=lambda i: LETTERS[int(i)])
+                       letter=lambda i: LETTERS[int(i)], term=term, words=words, counted=counted,
+                       plural=plural, ordinal=ordinal)
     return env

@@ -51,18 +51,18 @@ evaluated at \(x = <<x|num>>\), \(y = <<y|num>>\), \(z = <<z|num>>\). The gradie
 (all gradients are taken at the old values). Give the new values to 3 decimal places.
 """
     solution = r"""
-Forward: \(q_1 = <<x|num>> + <<y|num>> = <<q1|num(4)>>\), \(q_2 = <<x|num>>^{<<z|num>>} = <<q2|num(4)>>\).
+Forward: \(q_1 = <<x|num>> + <<y|term>> = <<q1|num(4)>>\), \(q_2 = <<x|num>>^{<<z|num>>} = <<q2|num(4)>>\).
 Backward with \(\partial L/\partial f = 1\):
 \[ \begin{aligned}
-\frac{\partial L}{\partial x} &= q_2 + q_1\, z\, x^{z-1} = <<q2|num(4)>> + (<<q1|num(4)>>)(<<z|num>>)(<<xzm1|num(4)>>) = <<gx|num(4)>>,\\
+\frac{\partial L}{\partial x} &= q_2 + q_1\, z\, x^{z-1} = <<q2|num(4)>> + <<q1|term(4)>>\cdot <<z|term>>\cdot <<xzm1|term(4)>> = <<gx|num(4)>>,\\
 \frac{\partial L}{\partial y} &= q_2 = <<gy|num(4)>>,\\
-\frac{\partial L}{\partial z} &= q_1\, x^{z} \ln x = (<<q1|num(4)>>)(<<q2|num(4)>>)(<<lnx|num(4)>>) = <<gz|num(4)>>.
+\frac{\partial L}{\partial z} &= q_1\, x^{z} \ln x = <<q1|term(4)>>\cdot <<q2|term(4)>>\cdot <<lnx|term(4)>> = <<gz|num(4)>>.
 \end{aligned} \]
 Update:
 \[ \begin{aligned}
-x &\leftarrow <<x|num>> - <<lr|num>>\times(<<gx|num(4)>>) = <<nx|num(3)>>,\\
-y &\leftarrow <<y|num>> - <<lr|num>>\times(<<gy|num(4)>>) = <<ny|num(3)>>,\\
-z &\leftarrow <<z|num>> - <<lr|num>>\times(<<gz|num(4)>>) = <<nz|num(3)>>.
+x &\leftarrow <<x|num>> - <<lr|num>>\times <<gx|term(4)>> = <<nx|num(3)>>,\\
+y &\leftarrow <<y|num>> - <<lr|num>>\times <<gy|term(4)>> = <<ny|num(3)>>,\\
+z &\leftarrow <<z|num>> - <<lr|num>>\times <<gz|term(4)>> = <<nz|num(3)>>.
 \end{aligned} \]
 """
 

@@ -35,7 +35,8 @@ biases) does the layer have?
 """
     solution = r"""
 Each of the \(<<out_channels>>\) filters has \(<<kernel>>\cdot<<kernel>>\cdot<<in_channels>> = <<per_filter>>\)
-weights (the kernel spans all \(<<in_channels>>\) input channels) and one bias. The input's height and width
+weights (the kernel spans <% if in_channels > 1 %>all \(<<in_channels>>\) input channels<% else %>the one input
+channel<% endif %>) and one bias. The input's height and width
 do not matter: the same filters slide over every position.
 \[ <<kernel>>^2\cdot<<in_channels>>\cdot<<out_channels>> + <<out_channels>> = <<weights>> + <<out_channels>>
  = <<answer.value|num>>. \]

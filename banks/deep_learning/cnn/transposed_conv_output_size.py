@@ -32,9 +32,11 @@ A transposed convolution (as \texttt{torch.nn.ConvTranspose2d}, dilation 1) with
 \(<<kernel>>\times<<kernel>>\) kernel, stride \(<<stride>>\), padding \(<<padding>>\) and
 output padding \(<<output_padding>>\) is applied to a \(<<size>>\times<<size>>\) input.
 Conventions: every input entry adds a scaled copy of the kernel to the output, with copies of neighbouring
-entries placed \(<<stride>>\) positions apart; then \(<<padding>>\) row(s) and column(s) are removed from
-each border of this full result, and finally \(<<output_padding>>\) extra row(s) and column(s) are added
-on the bottom and right side. What is the height (= width) of the output?
+entries placed <<stride|counted("position")>> apart; then <% if padding %><<padding|counted("row")>> and
+<<padding|counted("column")>> are removed from each border of this full result<% else %>nothing is removed from
+its borders (padding 0)<% endif %>, and finally <% if output_padding %><<output_padding|counted("extra row")>>
+and <<output_padding|counted("column")>> are added on the bottom and right side<% else %>nothing is added
+(output padding 0)<% endif %>. What is the height (= width) of the output?
 """
     solution = r"""
 The full (uncropped) result spans \((n-1)s + k = (<<size>>-1)\cdot<<stride>> + <<kernel>> = <<full>>\)

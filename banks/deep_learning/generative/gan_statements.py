@@ -15,7 +15,8 @@ TRUE = (
     (r"For a fixed generator, the best discriminator is "
      r"\(D^*(x) = p_{\text{data}}(x) / \bigl(p_{\text{data}}(x) + p_g(x)\bigr)\)."),
     (r"When the discriminator is optimal, the generator's minimax objective equals "
-     r"\(2\,\mathrm{JSD}(p_{\text{data}}\,\|\,p_g) - \ln 4\), which is smallest when \(p_g = p_{\text{data}}\)."),
+     r"twice the Jensen--Shannon divergence \(\mathrm{JSD}(p_{\text{data}}\,\|\,p_g)\) minus \(\ln 4\), which is "
+     r"smallest when \(p_g = p_{\text{data}}\)."),
     (r"In mode collapse the generator maps many different noise vectors \(z\) to a few similar outputs, so it "
      r"covers only part of the data distribution."),
     (r"When the discriminator confidently rejects generated samples, minimising \(\ln(1 - D(G(z)))\) gives the "

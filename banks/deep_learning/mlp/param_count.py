@@ -31,15 +31,15 @@ class MlpParamCount(Question):
     source = "seed paper 004 (Q1(e), deep network parameter count)"
     points = 2.0
     stem = r"""
-A fully connected network has \(<<inputs>>\) inputs and \(<<outputs>>\) outputs. Between them there are
+A fully connected network has \(<<inputs>>\) inputs and <% if outputs == 1 %>one output<% else %>\(<<outputs>>\) outputs<% endif %>. Between them there are
 <% if hidden_layers > 1 %>\(<<hidden_layers>>\) hidden layers, each with<% else %>one hidden layer with<% endif %> \(<<width>>\) units. Every
 layer is fully connected to the next one, and every hidden unit and every output unit has its own bias
 (the inputs have none). How many trainable parameters (weights and biases) does the network have?
 """
     solution = r"""
 There are \(<<hidden_layers + 1>>\) weight matrices: input to first hidden layer
-(\(<<inputs>>\times<<width>> = <<w_in>>\)),<% if hidden_layers > 1 %> \(<<hidden_layers - 1>>\) hidden-to-hidden
-matrices (\(<<hidden_layers - 1>>\times<<width>>\times<<width>> = <<w_hid>>\)),<% endif %> and last hidden layer to
+(\(<<inputs>>\times<<width>> = <<w_in>>\)),<% if hidden_layers > 1 %> <<(hidden_layers - 1)|counted("hidden-to-hidden
+matrix", "hidden-to-hidden matrices")>> (\(<<hidden_layers - 1>>\times<<width>>\times<<width>> = <<w_hid>>\)),<% endif %> and last hidden layer to
 output (\(<<width>>\times<<outputs>> = <<w_out>>\)).
 \begin{itemize}
 \item Weights: \(<<w_in>><% if hidden_layers > 1 %> + <<w_hid>><% endif %> + <<w_out>> = <<weights>>\).

@@ -32,7 +32,7 @@ How many trainable parameters (weights and biases) does the layer have?
 """
     solution = r"""
 \(W_{ih}\) is \(<<hidden_size>>\times<<input_size>>\) (\(<<w_ih>>\) weights) and \(W_{hh}\) is
-\(<<hidden_size>>\times<<hidden_size>>\) (\(<<w_hh>>\) weights). With <<bias_vectors>> bias <% if bias_vectors == 2 %>vectors<% else %>vector<% endif %> of length \(<<hidden_size>>\) there are \(<<biases>>\) biases. In total
+\(<<hidden_size>>\times<<hidden_size>>\) (\(<<w_hh>>\) weights). With <<bias_vectors|counted("bias vector")>> of length \(<<hidden_size>>\) there are \(<<biases>>\) biases. In total
 \[ <<w_ih>> + <<w_hh>> + <<biases>> = <<answer.value|num>>. \]
 """
 

@@ -81,11 +81,13 @@ A parameter vector is trained with \textbf{<<name>>}, learning rate \(\alpha = <
 \[ v_t = v_{t-1} + g_t^2,\qquad \theta_t = \theta_{t-1} - \alpha\, \frac{g_t}{\sqrt{v_t} + \epsilon}, \]
 <% endif %>
 element-wise, with the state starting at zero<% if optimizer == "adam" %> (\(m_0 = v_0 = 0\))<% else %> (\(v_0 = 0\))<% endif %>.
-<% if t > 1 %>The gradients of the first <<t - 1>> step<% if t > 2 %>s<% endif %> were
+<% if t > 1 %><% if t > 2 %>The gradients of the first <<(t - 1)|words>> steps were<% else %>The gradient of the first
+step was<% endif %>
 \[ <% for g in gradients[:-1] %>g_{<<loop.index>>} = <<g|bmatrix>><% if not loop.last %>,\quad <% endif %><% endfor %>. \]
-Before step <<t>> the parameters are \(\theta_{<<t - 1>>} = <<theta|bmatrix>>\) and the new gradient is
-\(g_{<<t>>} = <<gradients[-1]|bmatrix>>\).
-<% else %>This is the first step: \(\theta_0 = <<theta|bmatrix>>\) and \(g_1 = <<gradients[-1]|bmatrix>>\).
+Before the <<t|ordinal>> step the parameters and the new gradient are
+\[ \theta_{<<t - 1>>} = <<theta|bmatrix>>,\qquad g_{<<t>>} = <<gradients[-1]|bmatrix>>. \]
+<% else %>This is the first step, from
+\[ \theta_0 = <<theta|bmatrix>>,\qquad g_1 = <<gradients[-1]|bmatrix>>. \]
 <% endif %>
 Compute \(\theta_{<<t>>}\) (to 4 decimal places).
 """

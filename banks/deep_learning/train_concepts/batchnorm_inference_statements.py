@@ -38,9 +38,10 @@ FALSE = (
      r"with fixed running statistics each example is normalised on its own, whatever the batch size."),
     (r"The running statistics keep being updated while the model is evaluated in eval mode.",
      r"they are updated only in training mode; in eval mode they are read, not changed."),
-    (r"Calling \texttt{model.eval()} in PyTorch also stops gradient computation, like \texttt{torch.no\_grad()}.",
+    ((r"Calling \texttt{model.eval()} in PyTorch also stops gradient computation, as the "
+      r"\texttt{no\_grad()} context of \texttt{torch} does."),
      (r"\texttt{eval()} only switches layers such as BatchNorm and dropout to their inference behaviour; "
-      r"gradient tracking is turned off by \texttt{torch.no\_grad()}.")),
+      r"gradient tracking is turned off by the \texttt{no\_grad()} context.")),
 )
 
 
