@@ -224,3 +224,14 @@ def test_a_layer_table_question_gets_a_table_to_fill_in(solve, tmp_path):
     rows = [f"({p.label})" for p in v.answer.parts]
     assert "Part" in text and "Answer" in text and all(r in text for r in rows)
     assert text.count("Answer:") == 0  # no loose boxes
+
+
+def test_a_true_false_question_asking_for_a_justification_has_lines_to_write_on(bank, tmp_path):
+    path = tmp_path / "exam.yaml"
+    path.write_text("seed: 3\nheader: {exam_title: Justify}\nsections:\n  - title: A\n    questions:\n"
+                    "      - id: dl/cnn/pooling-statements\n")
+    result = build(load_spec(path), Roster((Student("S1", "One"),)), bank)
+    item = result.papers[0].items[0]
+    assert "Justify your answer" in item.variant.stem_tex and item.space == "2 lines"
+    source = render_batch(result.papers, result.spec.spec.header, key=False)
+    assert _question_tex(source, "dl/cnn/pooling-statements").count(r"\rule{\linewidth}{0.3pt}") == 2
