@@ -122,6 +122,23 @@ def test_perceptron_mistake_bound_hand_case(solve):
         solve("dl/classical/perceptron-mistake-bound", u=[3, 4, 5], points=[[1, 2], [-3, -4]], labels=[1, 1])
 
 
+@pytest.mark.parametrize("qid", ["dl/classical/perceptron-updates", "dl/classical/perceptron-mistake-bound"])
+def test_perceptron_figures_show_the_drawn_points(solve, qid):
+    from generator.figures import png_size, render_pngs
+
+    variants = [solve(qid, seed) for seed in range(3)]
+    for v in variants:
+        for i, ((x, y), label) in enumerate(zip(v.params["points"], v.params["labels"]), start=1):
+            assert f"at ({x},{y})" in v.figure_tex
+            assert f"point {i} at ({x}, {y}) with label {'+1' if label > 0 else '-1'}" in v.figure_alt
+        if "u" in v.params:
+            a, b, c = v.params["u"]
+            assert f"u = ({a}/{c}, {b}/{c})" in v.figure_alt
+    assert len({v.figure_tex for v in variants}) == 3
+    pngs = render_pngs({v.figure_tex: f"{qid} seed={v.seed}" for v in variants})
+    assert all(w > 100 and h > 100 for w, h in map(png_size, pngs.values()))
+
+
 # --------------------------------------------------------------------------- L2 prior, metrics, NLL
 
 

@@ -15,6 +15,8 @@ import numpy as np
 from generator.answers import MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
+from ._scatter import scatter_alt, scatter_tikz
+
 #: Pythagorean triples (a, b, c): u = (a/c, b/c) is an exact unit vector.
 TRIPLES = ((3, 4, 5), (4, 3, 5), (5, 12, 13), (12, 5, 13), (8, 15, 17), (15, 8, 17))
 TOL = 0.002
@@ -48,7 +50,7 @@ class PerceptronMistakeBound(Question):
     source = ("seed papers 001 (Q11, mistake bound) and 003 (Q6, perceptron convergence theorem); "
               "Novikoff (1962); Shalev-Shwartz & Ben-David, Understanding Machine Learning (2014), theorem 9.1")
     stem = r"""
-The labelled points below are separated through the origin by the unit vector
+The labelled points in the table (drawn in the figure) are separated through the origin by the unit vector
 \(u = \bigl(\tfrac{<<u[0]>>}{<<u[2]>>}, \tfrac{<<u[1]>>}{<<u[2]>>}\bigr)\), that is, \(y_i\, u^\top x_i > 0\)
 for every point.
 \begin{center}
@@ -65,6 +67,8 @@ A perceptron without bias starts at \(w = 0\) and cycles through the points in a
 3 decimal places. (c) By the perceptron convergence theorem, what is the largest number of mistakes the
 perceptron can make on these points?
 """
+    figure = r"<<figure_body>>"
+    figure_alt = "<<figure_text>>"
     solution = r"""
 (a) The longest point is \(x_{<<far>>}\): \(R = \sqrt{<<r2>>} = <<r|num(3)>>\).
 
@@ -103,6 +107,8 @@ mistakes are whole numbers, so at most \(<<mistakes>>\).
         return {"far": int(sq.argmax()) + 1, "r2": int(sq.max()), "r": r, "gamma": gamma,
                 "closest": int(margins.argmin()) + 1, "gamma_num": round(gamma * p["u"][2]),
                 "margins": ", ".join(rf"\({v:.3f}\)" for v in margins),
+                "figure_body": scatter_tikz(p["points"], p["labels"], p["u"]),
+                "figure_text": scatter_alt(p["points"], p["labels"], p["u"]),
                 "u_sum": f"{p['u'][0]} x_{{i1}} {'-' if p['u'][1] < 0 else '+'} {abs(p['u'][1])} x_{{i2}}",
                 "bound": (r / gamma) ** 2, "mistakes": math.floor((r / gamma) ** 2 + 1e-9)}
 

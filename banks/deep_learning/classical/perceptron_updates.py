@@ -12,6 +12,8 @@ import numpy as np
 from generator.answers import Matrix, format_number
 from generator.question import Question
 
+from ._scatter import scatter_alt, scatter_tikz
+
 
 def _check(p):
     points, labels = np.asarray(p["points"], dtype=float), list(p["labels"])
@@ -54,7 +56,7 @@ class PerceptronUpdates(Question):
     stem = r"""
 A perceptron classifies a point \(x = (x_1, x_2)\) by the sign of \(w_1 x_1 + w_2 x_2 + b\), with labels
 \(y \in \{-1, +1\}\). It starts from \(w_1 = <<start[0]|num>>\), \(w_2 = <<start[1]|num>>\), \(b = <<start[2]|num>>\)
-and visits the points below once, in the order listed. Whenever \(y\,(w_1 x_1 + w_2 x_2 + b) \le 0\)
+and visits the points of the table (drawn in the figure) once, in the order listed. Whenever \(y\,(w_1 x_1 + w_2 x_2 + b) \le 0\)
 (a point exactly on the boundary counts as a mistake) it updates
 \(w_i \leftarrow w_i + \eta\, y\, x_i\) and \(b \leftarrow b + \eta\, y\) with \(\eta = <<lr|num>>\);
 otherwise it changes nothing.
@@ -68,6 +70,8 @@ point & \(x_1\) & \(x_2\) & \(y\) \\ \hline
 \end{center}
 Give the weights and bias after the pass, as the vector \((w_1, w_2, b)\).
 """
+    figure = r"<<figure_body>>"
+    figure_alt = "<<figure_text>>"
     solution = r"""
 For each point in turn, compute \(a = w_1 x_1 + w_2 x_2 + b\) with the current weights; update when \(y\,a \le 0\).
 \begin{center}
@@ -86,7 +90,7 @@ point & \(a\) & \(y\,a\) & update? & \((w_1, w_2, b)\) after \\ \hline
         while True:
             n = int(rng.integers(4, 6))
             points = rng.integers(-3, 4, size=(n, 2))
-            if np.any(np.all(points == 0, axis=1)):
+            if np.any(np.all(points == 0, axis=1)) or len({tuple(r) for r in points.tolist()}) < n:
                 continue
             p = {"points": points.tolist(), "labels": [int(y) for y in rng.choice([-1, 1], size=n)],
                  "start": [int(v) for v in rng.integers(-1, 2, size=3)],
@@ -101,7 +105,8 @@ point & \(a\) & \(y\,a\) & update? & \((w_1, w_2, b)\) after \\ \hline
         rows = [{"a": format_number(a), "ya": format_number(y * a), "mistake": m,
                  "after": ", ".join(format_number(round(v, 10)) for v in after)}
                 for (a, m, after), y in zip(steps, labels)]
-        return {"steps": rows, "n_updates": sum(m for _, m, _ in steps), "n_points": len(steps),
+        return {"figure_body": scatter_tikz(p["points"], p["labels"]),
+                "figure_text": scatter_alt(p["points"], p["labels"]), "steps": rows, "n_updates": sum(m for _, m, _ in steps), "n_points": len(steps),
                 "final": rows[-1]["after"]}
 
     def solve(self, p):
