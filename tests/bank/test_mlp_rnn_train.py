@@ -550,3 +550,23 @@ def test_vanishing_gradients_essay(solve):
     assert vanishing.stem_tex != exploding.stem_tex
     with pytest.raises(ParamError):
         solve("dl/rnn/vanishing-gradients", focus="both")
+
+
+def test_epochs_tolerance_separates_the_two_last_batch_conventions(solve):
+    """Issue 10: the key's tolerance never accepts the answer of the other last-batch convention."""
+    seen_uneven = 0
+    for seed in range(300):
+        v = solve("dl/train/epochs", seed)
+        n, b, it = v.params["dataset_size"], v.params["batch_size"], v.params["iterations"]
+        if n % b == 0:
+            continue
+        seen_uneven += 1
+        steps = {"drop": n // b, "keep": -(-n // b)}
+        mine, other = (steps["drop"], steps["keep"]) if v.params["last_batch"] == "drop" else (
+            steps["keep"], steps["drop"])
+        a = v.answer
+        assert a.grade(f"{it / mine:.{a.places}f}") == 1.0, (seed, a.key_text())
+        wrong = it / other
+        assert a.grade(repr(wrong)) == 0.0 and a.grade(f"{wrong:.{a.places}f}") == 0.0, (seed, a.key_text(), wrong)
+        assert f"{a.places} decimal places" in v.stem_tex
+    assert seen_uneven > 50
