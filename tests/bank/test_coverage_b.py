@@ -36,6 +36,11 @@ IDS = (
     "dl/backprop/conv-gradients",
     "dl/backprop/sigmoid-mse-neuron",
     "dl/backprop/deconvnet-chain",
+    "dl/generative/beta-vae-loss",
+    "dl/autoregressive/causal-receptive-field",
+    "dl/autoregressive/pixelcnn-mask",
+    "dl/autoregressive/param-count",
+    "dl/gnn/gnn-layer-params",
 )
 
 
@@ -66,9 +71,9 @@ def test_template_is_sourced_verified_and_in_its_topic_folder(bank, qid):
 @pytest.mark.parametrize("qid", IDS)
 def test_variants_differ_and_are_reproducible(solve, qid):
     variants = [solve(qid, seed) for seed in range(30)]
-    stems = {v.stem_tex for v in variants}
+    shown = {(v.stem_tex, v.answer.key_text()) for v in variants}
     keys = {v.answer.key_text() for v in variants}
-    assert len(stems) >= 20 and len(keys) >= 6, (len(stems), len(keys))
+    assert len(shown) >= 20 and len(keys) >= 6, (len(shown), len(keys))
     a, b = solve(qid, 11), solve(qid, 11)
     assert dict(a.params) == dict(b.params) and a.stem_tex == b.stem_tex and a.solution_tex == b.solution_tex
 
@@ -396,3 +401,157 @@ def test_deconvnet_chain_matches_autograd_with_each_relu_rule(solve):
         (m[0, 0] * t64(p["weights"])).sum().backward()
         assert v.answer.array.tolist() == x.grad[0, 0].tolist(), (seed, p["mode"])
     assert modes == {"backprop", "deconvnet"}
+
+
+# --------------------------------------------------------------------------- beta-VAE
+
+
+def test_beta_vae_loss_matches_torch_distributions(solve):
+    from torch.distributions import Normal, kl_divergence
+
+    for seed in SEEDS:
+        v = solve("dl/generative/beta-vae-loss", seed)
+        p = v.params
+        recon = F.mse_loss(t64(p["x_hat"]), t64(p["x"]), reduction="sum")
+        q = Normal(t64(p["mu"]), torch.exp(0.5 * t64(p["log_var"])))
+        kl = kl_divergence(q, Normal(torch.zeros(len(p["mu"]), dtype=torch.float64), 1.0)).sum()
+        a, b, c = parts(v)
+        assert a.value == pytest.approx(recon.item(), abs=1e-9)
+        assert b.value == pytest.approx(kl.item(), abs=1e-9)
+        assert c.value == pytest.approx((recon + p["beta"] * kl).item(), abs=1e-9)
+
+
+# --------------------------------------------------------------------------- autoregressive models
+
+
+def test_causal_receptive_field_matches_autograd_through_conv1d_stack(solve):
+    for seed in SEEDS:
+        v = solve("dl/autoregressive/causal-receptive-field", seed)
+        p = v.params
+        k, dil = p["kernel"], p["dilations"]
+        rf, depth = (a.value for a in parts(v))
+
+        def field(dilations, k=k):
+            length = 1 + (k - 1) * sum(dilations) + 5
+            x = torch.zeros(1, 1, length, requires_grad=True)
+            h = x
+            for d in dilations:
+                conv = nn.Conv1d(1, 1, k, dilation=d, bias=False)
+                nn.init.constant_(conv.weight, 1.0)
+                h = conv(F.pad(h, ((k - 1) * d, 0)))  # left padding only: causal
+                assert h.shape[-1] == length
+            h[0, 0, -1].backward()
+            seen = torch.nonzero(x.grad[0, 0]).flatten()
+            assert seen.max() == length - 1  # the last output sees the current input, nothing later
+            return int(seen.max() - seen.min() + 1)
+
+        assert rf == field(dil)
+        assert field([2**i for i in range(depth)]) >= p["target"]
+        if depth > 1:
+            assert field([2**i for i in range(depth - 1)]) < p["target"]
+
+
+def test_pixelcnn_mask_matches_torch_masked_conv(solve):
+    for seed in SEEDS:
+        v = solve("dl/autoregressive/pixelcnn-mask", seed)
+        p = v.params
+        k = p["kernel"]
+        conv = nn.Conv2d(p["in_channels"], p["out_channels"], k, padding=k // 2)
+        mask = torch.ones(k, k)
+        mask[k // 2, k // 2 + (1 if p["mask"] == "B" else 0):] = 0
+        mask[k // 2 + 1:, :] = 0
+        with torch.no_grad():
+            conv.weight.mul_(mask)
+        kept, effective = (a.value for a in parts(v))
+        assert kept == int(mask.sum())
+        assert effective == int((conv.weight != 0).sum()) + conv.bias.numel()
+        # autoregressive property: the centre output depends only on earlier pixels (and itself for B)
+        img = torch.randn(1, p["in_channels"], k, k, requires_grad=True)
+        conv(img)[0, 0, k // 2, k // 2].backward()
+        seen = img.grad[0].abs().sum(0) > 0
+        c = k // 2
+        allowed = torch.tensor([[(i, j) < (c, c) or (p["mask"] == "B" and (i, j) == (c, c)) for j in range(k)]
+                                for i in range(k)])
+        assert torch.equal(seen, allowed)
+
+
+def test_autoregressive_param_count_matches_torch_modules(solve):
+    for seed in SEEDS:
+        v = solve("dl/autoregressive/param-count", seed)
+        n, d = v.params["n_vars"], v.params["hidden"]
+        table, fvsbn, nade = (a.value for a in parts(v))
+        assert table == 2**n - 1
+        # FVSBN as one masked nn.Linear(n, n): strictly lower-triangular weights plus n biases
+        lin = nn.Linear(n, n)
+        assert fvsbn == int(torch.tril(torch.ones_like(lin.weight), diagonal=-1).sum()) + lin.bias.numel()
+        # NADE: W, c as nn.Linear(n, d); V, b as nn.Linear(d, n)
+        assert nade == n_params(nn.Linear(n, d), nn.Linear(d, n))
+
+
+# --------------------------------------------------------------------------- GNN parameters
+
+
+class _GCN(nn.Module):
+    def __init__(self, f, g):
+        super().__init__()
+        self.lin = nn.Linear(f, g, bias=False)
+        self.bias = nn.Parameter(torch.zeros(g))
+
+    def forward(self, x, a_norm):
+        return a_norm @ self.lin(x) + self.bias
+
+
+class _SAGE(nn.Module):
+    def __init__(self, f, g):
+        super().__init__()
+        self.lin_l, self.lin_r = nn.Linear(f, g), nn.Linear(f, g, bias=False)
+
+    def forward(self, x, a_mean):
+        return self.lin_l(a_mean @ x) + self.lin_r(x)
+
+
+class _GAT(nn.Module):
+    def __init__(self, f, g, heads):
+        super().__init__()
+        self.heads, self.g = heads, g
+        self.lin = nn.Linear(f, heads * g, bias=False)
+        self.att_src, self.att_dst = nn.Parameter(torch.randn(1, heads, g)), nn.Parameter(torch.randn(1, heads, g))
+        self.bias = nn.Parameter(torch.zeros(heads * g))
+
+    def forward(self, x, adj):
+        h = self.lin(x).view(-1, self.heads, self.g)
+        scores = (h * self.att_dst).sum(-1)[:, None] + (h * self.att_src).sum(-1)[None]  # (dst, src, heads)
+        scores = F.leaky_relu(scores, 0.2).masked_fill(~adj[..., None], float("-inf"))
+        return torch.einsum("ijh,jhg->ihg", scores.softmax(dim=1), h).reshape(len(x), -1) + self.bias
+
+
+def test_gnn_layer_params_match_torch_modules_that_run_on_a_graph(solve):
+    kinds = set()
+    for seed in range(24):
+        v = solve("dl/gnn/gnn-layer-params", seed)
+        p = v.params
+        kinds.add(p["kind"])
+        n = 6  # any graph: the count must not depend on it
+        adj = torch.eye(n, dtype=torch.bool) | torch.roll(torch.eye(n, dtype=torch.bool), 1, 0)
+        adj = adj | adj.T
+        a = adj.double()
+        x = torch.randn(n, p["widths"][0], dtype=torch.float64)
+        layers, f = [], p["widths"][0]
+        for g in p["widths"][1:]:
+            if p["kind"] == "gcn":
+                layer = _GCN(f, g).double()
+            elif p["kind"] == "sage":
+                layer = _SAGE(f, g).double()
+            else:
+                layer = _GAT(f, g, p["heads"]).double()
+            x = layer(x, adj if p["kind"] == "gat" else a / a.sum(1, keepdim=True))
+            layers.append(layer)
+            f = x.shape[-1]
+        assert v.answer.value == n_params(*layers), p
+        assert all(o.value >= 1 for o in v.answer.options)
+    assert kinds == {"gcn", "sage", "gat"}
+
+
+def test_gnn_layer_params_key_is_not_given_away_by_its_rank(solve):
+    counts = rank_counts(solve, "dl/gnn/gnn-layer-params")
+    assert set(counts) == {0, 1, 2, 3} and max(counts.values()) <= 0.4 * sum(counts.values()), counts
