@@ -302,3 +302,30 @@ def test_essay_variants_draw_every_prompt_and_print_its_guide(bank, solve, qid):
     assert a.stem_tex == b.stem_tex and a.solution_tex == b.solution_tex
     with pytest.raises(ParamError):
         solve(qid, prompt=len(q.PROMPTS))
+
+
+# --------------------------------------------------------------------------- statement pools
+
+STATEMENT_IDS = ("dl/classical/metric-statements", "dl/classical/learning-theory-statements")
+
+
+@pytest.mark.parametrize("qid", STATEMENT_IDS)
+def test_statement_pools_give_the_asked_polarity(bank, solve, qid):
+    q = bank.questions[qid]
+    assert q.source and len(q.true_statements) >= 5 and len(q.false_statements) >= 5
+    assert all(reason.strip() for _, reason in q.false_statements)
+    true_set = set(q.true_statements)
+    false_set = {s for s, _ in q.false_statements}
+    assert not true_set & false_set
+    option_sets = set()
+    for seed in range(40):
+        v = solve(qid, seed)
+        wanted = true_set if v.params["polarity"] else false_set
+        assert ("TRUE" if v.params["polarity"] else "FALSE") in v.stem_tex
+        correct = [o for o in v.answer.options if o.correct]
+        assert len(correct) == 1 and correct[0].text_tex in wanted
+        assert all(o.text_tex not in wanted for o in v.answer.options if not o.correct)
+        # every false statement shown carries its reason into the key
+        assert all(bool(o.rationale) == (o.text_tex in false_set) for o in v.answer.options)
+        option_sets.add(frozenset(o.text_tex for o in v.answer.options))
+    assert len(option_sets) >= 20
