@@ -32,6 +32,7 @@ class ReceptiveField(Question):
     difficulty = "intermediate"
     points = 2.0
     source = "seed paper 004 (Q8) and seed paper 001 (Beginner Q12, dilation)"
+    valid_range = (1, float("inf"))  # a receptive field covers at least one pixel
     stem = r"""
 A convolutional network works on a 1-D input. Each hidden layer \(H_l\) is computed from the layer below it
 (\(H_0\) is the input) by one convolution:

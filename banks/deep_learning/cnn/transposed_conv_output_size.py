@@ -27,6 +27,7 @@ class TransposedConvOutputSize(Question):
     difficulty = "intermediate"
     points = 1.0
     source = "seed papers 001 (Q17, transposed convolution) and 003 (Intermediate Q2)"
+    valid_range = (1, float("inf"))
     stem = r"""
 A transposed convolution (as \texttt{torch.nn.ConvTranspose2d}, dilation 1) with a
 \(<<kernel>>\times<<kernel>>\) kernel, stride \(<<stride>>\), padding \(<<padding>>\) and

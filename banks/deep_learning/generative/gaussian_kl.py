@@ -39,6 +39,7 @@ class GaussianKL(Question):
     difficulty = "intermediate"
     points = 2.0
     source = "seed papers 001 (Q10, KL between posterior and prior) and 002 (Q4, KL term of the VAE loss)"
+    valid_range = (0, float("inf"))  # a KL divergence is never negative
     stem = r"""
 Let \(q = \mathcal{N}(\mu_1, \sigma_1^2)\) with \(\mu_1 = <<mu1|num>>\), \(\sigma_1 = <<sigma1|num>>\) and
 \(p = \mathcal{N}(\mu_2, \sigma_2^2)\) with \(\mu_2 = <<mu2|num>>\), \(\sigma_2 = <<sigma2|num>>\) (\(\sigma\) denotes the

@@ -32,6 +32,7 @@ class VaeKLTerm(Question):
     difficulty = "intermediate"
     points = 2.0
     source = "seed paper 002 (Q4, KL term of the VAE loss); Kingma & Welling 2014, Appendix B"
+    valid_range = (0, float("inf"))
     stem = r"""
 The encoder of a variational autoencoder maps an input \(x\) to a Gaussian
 \(q(z\mid x) = \mathcal{N}\!\left(\mu, \mathrm{diag}(\sigma^2)\right)\) over a \(<<dims>>\)-dimensional latent code,

@@ -30,6 +30,7 @@ class MlpParamCount(Question):
     difficulty = "beginner"
     source = "seed paper 004 (Q1(e), deep network parameter count)"
     points = 2.0
+    valid_range = (1, float("inf"))
     stem = r"""
 A fully connected network has \(<<inputs>>\) inputs and <% if outputs == 1 %>one output<% else %>\(<<outputs>>\) outputs<% endif %>. Between them there are
 <% if hidden_layers > 1 %>\(<<hidden_layers>>\) hidden layers, each with<% else %>one hidden layer with<% endif %> \(<<width>>\) units. Every

@@ -19,6 +19,7 @@ class RnnParams(Question):
     difficulty = "beginner"
     source = "seed paper 002 (Q3(c), RNN parameter count)"
     points = 2.0
+    valid_range = (1, float("inf"))
     stem = r"""
 A single-layer vanilla (Elman) RNN reads input vectors of size \(<<input_size>>\) and keeps a hidden state of
 size \(<<hidden_size>>\). Its update is

@@ -68,6 +68,7 @@ class Epochs(Question):
     difficulty = "beginner"
     source = "seed paper 004 (Q6, epochs of SGD)"
     points = 1.0
+    valid_range = (0, float("inf"))
     stem = r"""
 A network is trained with minibatch SGD for \(<<iterations>>\) iterations (parameter updates) on a training set
 of \(<<dataset_size>>\) examples with batch size \(<<batch_size>>\). Each epoch visits every example once

@@ -67,6 +67,7 @@ class LeakyReluInit(Question):
     difficulty = "advanced"
     source = "seed paper 004 (Q1(d), initialisation variance for a modified ReLU)"
     points = 3.0
+    valid_range = (0, float("inf"))
     stem = r"""
 A hidden layer computes \(f' = W h\) from \(h = \mathrm{LReLU}(f)\), where
 \(\mathrm{LReLU}(f) = f\) for \(f \ge 0\) and \(\mathrm{LReLU}(f) = <<slope>>\, f\) for \(f < 0\).

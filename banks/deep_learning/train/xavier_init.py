@@ -40,6 +40,7 @@ class XavierInit(Question):
     difficulty = "beginner"
     source = "seed paper 003 (Intermediate Q3, Xavier initialisation)"
     points = 1.0
+    valid_range = (0, float("inf"))  # a standard deviation or bound is positive
     stem = r"""
 A fully connected layer has \(n_{\text{in}} = <<fan_in>>\) inputs and \(n_{\text{out}} = <<fan_out>>\) outputs.
 Its weights are initialised with Xavier (Glorot) initialisation, gain 1, which targets
@@ -85,7 +86,7 @@ For a normal distribution the variance is \(s^2\), so
             _option(math.sqrt(12 / s) if dist == "uniform" else math.sqrt(4 / s),
                     "doubled the target variance"),
             _option(math.sqrt(1 / s), r"used the variance \(1/(n_{\text{in}} + n_{\text{out}})\)"),
-        ], tolerance=TOL, sample_wrong=True)
+        ], tolerance=TOL, sample_wrong=True, valid=self.valid_range)
 
     def verify(self, p):
         # Independent route: the variance of the unit distribution (U(-1, 1) by exact polynomial
