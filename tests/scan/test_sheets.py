@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
-import pytest
 import zxingcpp
-from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.cli import main
 from generator.sheets.layout import decode_page_code, number_shape, page_code_bits, parse_qr_text
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT / "examples" / "dl-midsem.yaml"
 SCALE = 2.0
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("sheets")
-    roster = tmp / "roster.csv"
-    roster.write_text("student_id,name\nS1,Aarav Sharma\nS2,\"Ñúñez, María\"\nS3,李雷\n", encoding="utf-8")
-    out = tmp / "exam"
-    r = CliRunner().invoke(main, ["build", str(SPEC), "--roster", str(roster), "--no-pdf", "--sheets",
-                                  "--out", str(out)], catch_exceptions=False)
-    assert r.exit_code == 0, r.output
-    return out
 
 
 def test_files_and_text(built):
