@@ -10,6 +10,7 @@ Sources: Vaswani et al., "Attention is all you need" (2017), section 4 and table
 ``torch.utils.flop_counter.FlopCounterMode`` (a matrix product counts 2 FLOPs per multiply-add).
 """
 
+import math
 from typing import ClassVar
 
 import numpy as np
@@ -41,6 +42,7 @@ class AttentionCost(Question):
     points = 3.0
     source = "seed paper 001 (Q25, cost of self-attention); Vaswani et al. 2017, table 1"
     limits: ClassVar[dict[str, tuple[float, float]]] = {"n_tokens": (1, 10**5), "dim": (1, 10**4), "heads": (1, 256), "batch": (1, 4096)}
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (1, math.inf), "b": (0, math.inf), "c": (1, math.inf)}
     stem = r"""
 A multi-head self-attention layer has model width \(d = <<dim>>\) and \(h = <<heads>>\) heads, each of width
 \(d/h = <<dim // heads>>\). It reads sequences of \(n = <<n_tokens>>\) tokens. Count one multiply-add as one

@@ -10,6 +10,9 @@ Bai, Kolter & Koltun 2018, "An Empirical Evaluation of Generic Convolutional and
 Sequence Modeling" (TCN), section 3.2; the PyTorch docs of ``torch.nn.Conv1d`` (``dilation``).
 """
 
+import math
+from typing import ClassVar
+
 from generator.answers import MultiPart, Numerical, Part
 from generator.question import Question
 
@@ -34,6 +37,7 @@ class CausalReceptiveField(Question):
     difficulty = "intermediate"
     points = 2.0
     source = "seed paper 001 (causal convolutions in autoregressive models); van den Oord et al. 2016 (WaveNet)"
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (1, math.inf), "b": (1, math.inf)}
     stem = r"""
 An autoregressive model of a sequence stacks <<dilations|length>> causal 1-D convolution layers, each with
 kernel size \(k = <<kernel>>\), stride 1 and left zero padding, so that the output at time \(t\) never

@@ -14,6 +14,9 @@ Neural Autoregressive Distribution Estimator", section 3; Goodfellow, Bengio & C
 (2016), section 20.10.10.
 """
 
+import math
+from typing import ClassVar
+
 from generator.answers import MultiPart, Numerical, Part
 from generator.question import Question
 
@@ -36,6 +39,7 @@ class AutoregressiveParamCount(Question):
     difficulty = "intermediate"
     points = 3.0
     source = "seed paper 000 (Major Q4, autoregressive models); Larochelle & Murray 2011 (NADE)"
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (1, math.inf), "b": (1, math.inf), "c": (1, math.inf)}
     stem = r"""
 A model of \(n = <<n_vars>>\) binary variables \(x_1, \ldots, x_n\) uses the chain rule
 \(p(x) = \prod_{i=1}^{n} p(x_i \mid x_1, \ldots, x_{i-1})\), each conditional a Bernoulli distribution.

@@ -10,6 +10,9 @@ and figure 2 (masks A and B); the PyTorch docs of ``torch.nn.Conv2d`` (weight sh
 ``C_out x C_in x k x k``).
 """
 
+import math
+from typing import ClassVar
+
 import numpy as np
 
 from generator.answers import MultiPart, Numerical, Part
@@ -45,6 +48,7 @@ class PixelcnnMask(Question):
     difficulty = "intermediate"
     points = 2.0
     source = "seed paper 000 (Major Q4, autoregressive models); van den Oord et al. 2016 (PixelRNN/PixelCNN), figure 2"
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (1, math.inf), "b": (1, math.inf)}
     stem = r"""
 A PixelCNN generates a grey-scale image pixel by pixel in raster order (rows top to bottom, each row left to
 right); a pixel may depend only on the pixels generated before it. Its convolutions are therefore masked: a

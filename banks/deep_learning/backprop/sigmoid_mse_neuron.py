@@ -10,10 +10,11 @@ chapter 3 (the slow learning of a sigmoid neuron with the quadratic cost); the P
 """
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
-from generator.answers import Matrix, MultiPart, Numerical, Part
+from generator.answers import Matrix, MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
 TOL = 0.0005
@@ -41,6 +42,7 @@ class SigmoidMseNeuron(Question):
     difficulty = "intermediate"
     points = 3.0
     source = "seed exams (gradient of a sigmoid neuron with MSE loss); Nielsen, Neural Networks and Deep Learning, chapter 3"
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (0, 1)}
     stem = r"""
 A single neuron computes \(y = \sigma(z)\), \(z = w^{\top}x + b\), with the logistic sigmoid
 \(\sigma(z) = 1/(1 + e^{-z})\), and is trained with the squared error
@@ -69,7 +71,8 @@ though the error is large: the slow learning of sigmoid units under a squared-er
             t = float(rng.choice([0.0, 1.0, 0.5, 0.2, 0.8]))
             p = {"x": x.tolist(), "w": w.tolist(), "b": b, "target": t, "half": bool(rng.integers(0, 2))}
             y = 1 / (1 + math.exp(-(float(w @ x) + b)))
-            if abs(y - t) > 0.1 and np.all(x != 0) and np.all(w != 0):
+            c = 1.0 if p["half"] else 2.0
+            if abs(y - t) > 0.1 and np.all(x != 0) and np.all(w != 0) and abs(c * (y - t) * y * (1 - y)) >= 0.01:
                 return p
 
     def _forward(self, p):
@@ -90,11 +93,16 @@ though the error is large: the slow learning of sigmoid units under a squared-er
 
     def solve(self, p):
         x, _, y, dz = self._forward(p)
+        c = 1.0 if p["half"] else 2.0
+        wrong_b = (numeric_option(dz / (y * (1 - y)), rationale="forgot the sigmoid's derivative"),
+                   numeric_option(dz * (0.5 if c == 2 else 2), rationale="lost or added the factor 2 of the square"),
+                   numeric_option(-dz, rationale="took the error as t - y"))
         return MultiPart((
             Part("a", r"Give the output \(y\) (to 4 decimal places).", Numerical(y, tolerance=TOL, places=4)),
             Part("b", r"Give \(\partial L/\partial w\) (to 4 decimal places).",
                  Matrix.of(dz * x, tolerance=TOL, places=4), weight=2.0),
-            Part("c", r"Give \(\partial L/\partial b\) (to 4 decimal places).", Numerical(dz, tolerance=TOL, places=4)),
+            Part("c", r"Give \(\partial L/\partial b\) (to 4 decimal places).",
+                 Numerical(dz, tolerance=TOL, places=4, mistakes=wrong_b)),
         ))
 
     def verify(self, p):

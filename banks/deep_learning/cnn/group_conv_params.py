@@ -10,14 +10,13 @@ Sources: the PyTorch docs of ``torch.nn.Conv2d`` (``groups``; weight shape
 groups); Xie et al. 2017, "Aggregated Residual Transformations" (ResNeXt, grouped convolutions).
 """
 
+import math
 from typing import ClassVar
 
 import numpy as np
 
 from generator.answers import numeric_option, single_choice
 from generator.question import Question
-
-from .._spread import spread
 
 
 def _check(p):
@@ -39,6 +38,7 @@ class GroupConvParams(Question):
     tags = ("convolution", "parameters", "grouped-convolution")
     difficulty = "intermediate"
     source = "PyTorch docs, torch.nn.Conv2d (groups); ResNeXt (Xie et al. 2017); seed exams' compression topics"
+    valid_range: ClassVar[tuple[float, float]] = (1, math.inf)
     limits: ClassVar[dict[str, tuple[float, float]]] = {"in_channels": (1, 4096), "out_channels": (1, 4096), "kernel": (1, 15), "groups": (1, 4096)}
     stem = r"""
 A grouped convolution layer maps \(<<in_channels>>\) input channels to \(<<out_channels>>\) output channels
@@ -89,7 +89,7 @@ the number of groups.
             numeric_option((c_in * c_out * k * k) // (g * g) + b, rationale="divided the weights by the groups twice"),
             numeric_option(right + c_in, rationale="counted a bias per input channel too"),
         ]
-        return single_choice(correct, spread(correct, mistakes, p))
+        return single_choice(correct, mistakes, valid=self.valid_range)
 
     def verify(self, p):
         # Independent route: the block-diagonal weight of the equivalent dense convolution (one block per

@@ -8,6 +8,7 @@ Sources: Dumoulin & Visin, "A guide to convolution arithmetic for deep learning"
 the PyTorch docs of ``torch.nn.Conv2d`` (shape section).
 """
 
+import math
 from typing import ClassVar
 
 import numpy as np
@@ -51,6 +52,7 @@ class KernelFromOutputSize(Question):
     difficulty = "intermediate"
     source = "seed papers 000 (Quiz-1) and 004 (Q8): convolution sizes asked backwards; PyTorch docs, torch.nn.Conv2d"
     limits: ClassVar[dict[str, tuple[float, float]]] = {"size": (1, 4096), "stride": (1, 16), "output": (1, 4096), "kernel": (0, 64), "padding": (0, 64)}
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = (0, math.inf)
     stem = r"""
 A convolution layer with stride \(<<stride>>\) and no dilation turns a \(<<size>>\times<<size>>\) input into
 a \(<<output>>\times<<output>>\) output (sizes rounded down, as in PyTorch's \texttt{Conv2d}).

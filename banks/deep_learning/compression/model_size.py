@@ -11,10 +11,12 @@ Han, Mao & Dally 2016, "Deep Compression" (model size after quantisation); Jacob
 """
 
 import itertools
+import math
+from typing import ClassVar
 
 import numpy as np
 
-from generator.answers import MultiPart, Numerical, Part
+from generator.answers import MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
 TOL = 0.002  # relative
@@ -42,6 +44,7 @@ class ModelSize(Question):
     difficulty = "beginner"
     points = 3.0
     source = "seed paper 000 (Major, model compression); PyTorch docs, Quantization and torch.nn.Linear"
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (1, math.inf), "b": (0, math.inf), "c": (0, math.inf)}
     stem = r"""
 A fully connected network has layers of widths \(<<chain>>\) (input first), every layer
 with weights and biases. Its parameters are stored as 32-bit floats; after quantisation every parameter is
@@ -73,12 +76,17 @@ stored as a <<bits>>-bit integer (ignore the few bytes of scales and zero points
     def solve(self, p):
         widths, bits = _check(p)
         n = n_params(widths)
+
+        def wrong(nbytes):
+            return (numeric_option(nbytes / 2**20, rationale="used MiB (\\(2^{20}\\) bytes) instead of MB"),
+                    numeric_option(nbytes * 8 / 1e6, rationale="counted bits instead of bytes"))
+
         return MultiPart((
             Part("a", "How many parameters does the network have?", Numerical(n)),
             Part("b", "How large are the parameters at 32 bits, in MB (3 decimal places)?",
-                 Numerical(4 * n / 1e6, tolerance=TOL, relative=True, places=3)),
+                 Numerical(4 * n / 1e6, tolerance=TOL, relative=True, places=3, mistakes=wrong(4 * n))),
             Part("c", f"How large are they after {bits}-bit quantisation, in MB (3 decimal places)?",
-                 Numerical(n * bits / 8 / 1e6, tolerance=TOL, relative=True, places=3)),
+                 Numerical(n * bits / 8 / 1e6, tolerance=TOL, relative=True, places=3, mistakes=wrong(n * bits / 8))),
         ))
 
     def verify(self, p):

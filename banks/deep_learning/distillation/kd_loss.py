@@ -9,9 +9,12 @@ PyTorch docs of ``torch.nn.functional.kl_div`` (input as log-probabilities, targ
 ``torch.nn.functional.cross_entropy``.
 """
 
+import math
+from typing import ClassVar
+
 import numpy as np
 
-from generator.answers import Matrix, MultiPart, Numerical, Part
+from generator.answers import Matrix, MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
 TOL = 0.002
@@ -47,6 +50,7 @@ class KdLoss(Question):
     difficulty = "intermediate"
     points = 3.0
     source = "seed paper 000 (Major, knowledge distillation); Hinton, Vinyals & Dean 2015; PyTorch docs, F.kl_div"
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"b": (0, math.inf), "c": (0, math.inf)}
     stem = r"""
 A student network is trained by knowledge distillation from a teacher. For one training image of class
 <<label>> (of <<n>> classes) the logits are
@@ -79,8 +83,14 @@ the distillation term is \(<<answer.parts[1].answer.value|num(4)>>\).
             temp = float(rng.choice([2, 3, 4, 5]))
             p = {"teacher": t.tolist(), "student": s.tolist(), "temperature": temp,
                  "alpha": float(rng.choice([0.5, 0.7, 0.9])), "label": int(np.argmax(t)) + 1}
-            if len(set(t.tolist())) == n and self._values(p)[1] >= 0.05:
+            if len(set(t.tolist())) == n and self._values(p)[1] >= 0.05 and self._separated(p):
                 return p
+
+    def _separated(self, p):
+        """Is every modelled mistake at least 5 tolerances away from the key (so none is graded right)?"""
+        _, kd, total = self._values(p)
+        b, c = self._mistakes(p)
+        return all(abs(o.value - kd) > 5 * TOL for o in b) and all(abs(o.value - total) > 5 * TOL for o in c)
 
     def _values(self, p):
         t, s, temp, alpha, y = _check(p)
@@ -88,6 +98,18 @@ the distillation term is \(<<answer.parts[1].answer.value|num(4)>>\).
         kd = temp**2 * float(np.sum(pt * (np.log(pt) - np.log(qs))))
         ce = -float(np.log(_softmax(s)[y]))
         return pt, kd, alpha * kd + (1 - alpha) * ce
+
+    def _mistakes(self, p):
+        """Values of the modelled mistakes: (distillation term, total loss) options with rationales."""
+        t, s, temp, alpha, y = _check(p)
+        pt, qs = _softmax(t / temp), _softmax(s / temp)
+        kl = float(np.sum(pt * np.log(pt / qs)))
+        reverse = float(np.sum(qs * np.log(qs / pt)))
+        ce = -float(np.log(_softmax(s)[y]))
+        return ([numeric_option(kl, rationale="forgot the factor \\(T^2\\)"),
+                 numeric_option(temp**2 * reverse, rationale="took the KL divergence the other way round")],
+                [numeric_option(alpha * kl + (1 - alpha) * ce, rationale="forgot the factor \\(T^2\\)"),
+                 numeric_option((1 - alpha) * temp**2 * kl + alpha * ce, rationale="swapped the weights of the two terms")])
 
     def working(self, p):
         t, s, temp, _, y = _check(p)
@@ -98,11 +120,12 @@ the distillation term is \(<<answer.parts[1].answer.value|num(4)>>\).
 
     def solve(self, p):
         pt, kd, total = self._values(p)
+        wrong_b, wrong_c = self._mistakes(p)
         return MultiPart((
             Part("a", r"Give the soft targets \(p\) (to 4 decimal places).", Matrix.of(pt, tolerance=0.0005, places=4)),
             Part("b", r"Give the distillation term \(T^2\,\mathrm{KL}(p\,\|\,q)\) (to 3 decimal places).",
-                 Numerical(kd, tolerance=TOL, places=4)),
-            Part("c", r"Give the total loss \(L\) (to 3 decimal places).", Numerical(total, tolerance=TOL, places=4)),
+                 Numerical(kd, tolerance=TOL, places=4, mistakes=tuple(wrong_b))),
+            Part("c", r"Give the total loss \(L\) (to 3 decimal places).", Numerical(total, tolerance=TOL, places=4, mistakes=tuple(wrong_c))),
         ))
 
     def verify(self, p):

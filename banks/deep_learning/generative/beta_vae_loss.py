@@ -11,6 +11,7 @@ Framework", equation 4; Kingma & Welling 2014, appendix B (the Gaussian KL); the
 """
 
 import math
+from typing import ClassVar
 
 import numpy as np
 from scipy import integrate
@@ -50,6 +51,7 @@ class BetaVaeLoss(Question):
     difficulty = "beginner"
     points = 3.0
     source = "seed paper 003 (Q10, the beta-VAE); Higgins et al. 2017, equation 4"
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (0, math.inf), "b": (0, math.inf), "c": (0, math.inf)}
     stem = r"""
 A \(\beta\)-VAE with a Gaussian encoder \(q(z\mid x) = \mathcal{N}(\mu, \operatorname{diag}(\sigma^2))\) and prior
 \(\mathcal{N}(0, I)\) is trained with the loss

@@ -15,12 +15,11 @@ bias, ``lin_r`` without) and ``GATConv`` (``lin``, ``att_src``, ``att_dst``, ``b
 """
 
 import itertools
+import math
 from typing import ClassVar
 
 from generator.answers import numeric_option, single_choice
 from generator.question import Question
-
-from .._spread import spread
 
 KINDS = ("gcn", "sage", "gat")
 
@@ -61,6 +60,7 @@ class GnnLayerParams(Question):
     tags = ("gnn", "parameters")
     difficulty = "intermediate"
     source = "seed paper 000 (Major, GNNs); Kipf & Welling 2017; Hamilton et al. 2017; Velickovic et al. 2018"
+    valid_range: ClassVar[tuple[float, float]] = (1, math.inf)
     limits: ClassVar[dict[str, tuple[float, float]]] = {"heads": (1, 64), "n_nodes": (1, 10**6)}
     stem = r"""
 A graph neural network for a graph of <<n_nodes>> nodes stacks <<layers_word>> layers with node-feature
@@ -142,7 +142,7 @@ In total \(<<answer.value|num>>\).
         mistakes += [numeric_option(right + g, rationale="counted the last bias twice") for g in (widths[-1],)]
         mistakes.append(numeric_option(right - widths[-1], rationale="forgot the output layer's bias"))
         mistakes.append(numeric_option(layer_params(kind, *pairs[0], h), rationale="counted only the first layer"))
-        return single_choice(correct, spread(correct, mistakes, p))
+        return single_choice(correct, mistakes, valid=self.valid_range)
 
     def verify(self, p):
         # Independent route: list every tensor each layer holds with its shape, as the PyG modules name

@@ -8,6 +8,7 @@ Sources: Zaslavsky 1975 (regions of a hyperplane arrangement); Montufar et al. 2
 linear regions of deep neural networks"; Prince, "Understanding Deep Learning" (2023), section 3.3.
 """
 
+import math
 from math import comb
 from typing import ClassVar
 
@@ -41,6 +42,7 @@ class FewestHiddenUnits(Question):
     difficulty = "intermediate"
     source = "seed paper 004 (Q3(a)/(b), linear regions of shallow networks); Prince, Understanding Deep Learning, section 3.3"
     limits: ClassVar[dict[str, tuple[float, float]]] = {"input_dim": (1, 10), "regions": (2, 10**6)}
+    valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = (1, math.inf)
     stem = r"""
 A shallow network has <<"one input" if input_dim == 1 else input_dim ~ " inputs">>, one hidden layer of
 ReLU units and one linear output, so its output is a piecewise linear function of the input. What is the
