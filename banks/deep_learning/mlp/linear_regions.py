@@ -90,6 +90,7 @@ hyperplanes in general position in \(\mathbb{R}^{<<input_dim>>}\) create at most
             numeric_option(max_regions(d + 1, h), rationale=r"summed one term too many, to \(j = D_i + 1\)"),
             numeric_option(2 * h, rationale=r"assumed each hyperplane adds two regions"),
             numeric_option(h, rationale=r"counted one region per hidden unit"),
+            numeric_option(comb(h - 1, d), rationale=r"counted only the bounded regions, \(\binom{H-1}{D_i}\)"),
         ], sample_wrong=True, valid=self.valid_range)
 
     def verify(self, p):

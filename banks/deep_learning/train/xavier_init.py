@@ -86,6 +86,8 @@ For a normal distribution the variance is \(s^2\), so
             _option(math.sqrt(12 / s) if dist == "uniform" else math.sqrt(4 / s),
                     "doubled the target variance"),
             _option(math.sqrt(1 / s), r"used the variance \(1/(n_{\text{in}} + n_{\text{out}})\)"),
+            _option(math.sqrt(6 / (fi * fo)) if dist == "uniform" else math.sqrt(2 / (fi * fo)),
+                    r"multiplied the fans, \(n_{\text{in}} n_{\text{out}}\), instead of adding them"),
         ], tolerance=TOL, sample_wrong=True, valid=self.valid_range)
 
     def verify(self, p):
