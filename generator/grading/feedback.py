@@ -29,6 +29,7 @@ import os
 import shutil
 import time
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,18 +161,21 @@ class FeedbackPdfWriter:
     sources are typeset in ``_latex/`` of the output folder and removed
     after; on a LaTeX error (:class:`errors.LatexError`, naming the student
     and question) they stay there, which ``output.write_build`` keeps as
-    ``<out>.latex-error/``. After :meth:`write`, ``timings`` holds the
+    ``<out>.latex-error/``. ``progress(done, total)`` is called as each
+    batch is typeset and split. After :meth:`write`, ``timings`` holds the
     seconds summed over batches of ``render``, ``pdflatex`` and ``split``,
     and the ``wall`` seconds of the whole write.
     """
 
     filename = "feedback"
 
-    def __init__(self, batch_size: int = 50, workers: int | None = None) -> None:
+    def __init__(self, batch_size: int = 50, workers: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
         self.workers = workers or os.cpu_count() or 1
+        self.progress = progress
         self.timings: dict[str, float] = {}
 
     def write(self, result: GradeResult, out: Path) -> list[Path]:
@@ -194,9 +198,11 @@ class FeedbackPdfWriter:
         _drawable("\u00e9\u0416\u03b1\u674e")  # read the fonts' coverage once, before the workers fork
         timings = {"render": 0.0, "pdflatex": 0.0, "split": 0.0}
         with process_pool(min(self.workers, len(jobs))) as pool:
-            for future in as_completed([pool.submit(_typeset, job) for job in jobs]):
+            for done, future in enumerate(as_completed([pool.submit(_typeset, job) for job in jobs]), 1):
                 for phase, seconds in future.result().items():
                     timings[phase] += seconds
+                if self.progress:
+                    self.progress(done, len(jobs))
         shutil.rmtree(work)
         self.timings = {**timings, "wall": time.perf_counter() - started}
         return [folder / f"{s.student_id}.pdf" for s in students]

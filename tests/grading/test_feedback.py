@@ -188,9 +188,11 @@ def test_hostile_response_in_one_batch_with_others(graded, tmp_path):
     """All three students in one pdflatex batch, on one worker: the hostile one first, the others typeset."""
     built = graded.parent / "exam"
     result = grade(built / "manifest.json", graded.parent / "responses.csv")
-    writer = FeedbackPdfWriter(workers=1)
+    calls = []
+    writer = FeedbackPdfWriter(workers=1, progress=lambda done, total: calls.append((done, total)))
     paths = writer.write(result, tmp_path)
     assert [p.name for p in paths] == ["F001.pdf", "F002.pdf", "F003.pdf"]
+    assert calls == [(1, 1)] and writer.timings["pdflatex"] > 0
     assert not (tmp_path / "_latex").exists()
     for (sid, name), path in zip(STUDENTS, paths):
         text = pdf_text(path)
