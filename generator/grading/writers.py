@@ -8,6 +8,7 @@ points are decimals with at most 4 places, percent with 2 (:func:`scoring.fmt`).
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from .gradebook import GradeResult
@@ -123,12 +124,14 @@ class OverridesCsvWriter:
         return [path]
 
 
-def grade_writers(feedback: bool = True) -> list:
+def grade_writers(feedback: bool = True, progress: Callable[[int, int], None] | None = None) -> list:
     """The writers of ``variantex grade``, in order: the gradebook CSVs, the class analysis
-    (:mod:`analysis_writers`), ``report.html`` and (if ``feedback``) the feedback PDFs."""
+    (:mod:`analysis_writers`), ``report.html`` and (if ``feedback``) the feedback PDFs, which
+    call ``progress(done, total)`` as each batch is typeset."""
     from .analysis_writers import analysis_writers
     from .feedback import FeedbackPdfWriter
     from .report import ReportHtmlWriter
 
     return [ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter(),
-            OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter(), *([FeedbackPdfWriter()] if feedback else [])]
+            OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter(),
+            *([FeedbackPdfWriter(progress=progress)] if feedback else [])]
