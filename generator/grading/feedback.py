@@ -75,7 +75,8 @@ def _drawable(text: str) -> str:
 
 
 def _word(word: str) -> str:
-    if len(word) <= LONG_WORD or breaks_anywhere(word):
+    """One word; a long one (unless all CJK, which breaks anywhere by itself) with break points."""
+    if len(word) <= LONG_WORD or all(breaks_anywhere(c) for c in word):
         return _drawable(word)
     return r"\allowbreak{}".join(_drawable(word[k:k + WORD_CHUNK]) for k in range(0, len(word), WORD_CHUNK))
 

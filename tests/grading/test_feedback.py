@@ -208,6 +208,9 @@ def test_safe_text_cuts_very_long_responses_and_keeps_lines():
     assert shown.endswith(rf"\emph{{[{len(long) - MAX_SHOWN_CHARS} more characters not shown]}}")
     assert safe_text("one\n\n two \nthree", newlines=True) == r"one\newline two\newline three"
     assert safe_text("a^b_c") == r"a\textasciicircum{}b\_c"
+    assert safe_text("x" * 30 + "李") == r"xxxxxxxxxxxx\allowbreak{}xxxxxxxxxxxx\allowbreak{}xxxxxx" + \
+        safe_text("李")  # one wide character does not make a long Latin word breakable
+    assert r"\allowbreak" not in safe_text("李" * 30)
 
 
 def test_no_feedback_writes_no_pdfs(graded, tmp_path):
