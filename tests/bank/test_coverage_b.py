@@ -41,6 +41,7 @@ IDS = (
     "dl/autoregressive/pixelcnn-mask",
     "dl/autoregressive/param-count",
     "dl/gnn/gnn-layer-params",
+    "dl/cnn/cnn-diagram-sizes",
 )
 
 
@@ -547,3 +548,31 @@ def test_gnn_layer_params_match_torch_modules_that_run_on_a_graph(solve):
 def test_gnn_layer_params_key_is_not_given_away_by_its_rank(solve):
     counts = rank_counts(solve, "dl/gnn/gnn-layer-params")
     assert set(counts) == {0, 1, 2, 3} and max(counts.values()) <= 0.4 * sum(counts.values()), counts
+
+
+# --------------------------------------------------------------------------- a question built on a figure
+
+
+def test_cnn_diagram_sizes_match_torch_shapes_and_the_figure_shows_the_params(solve):
+    for seed in SEEDS:
+        v = solve("dl/cnn/cnn-diagram-sizes", seed)
+        p = v.params
+        features = nn.Sequential(
+            nn.Conv2d(p["in_channels"], p["c1"], p["k1"], padding=p["p1"]), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(p["c1"], p["c2"], p["k2"], padding=p["p2"]), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())
+        x = torch.zeros(1, p["in_channels"], p["size"], p["size"])
+        a_map = features[0](x)
+        flat = features(x)
+        fc = nn.Linear(flat.shape[1], p["hidden"])
+        nn.Sequential(features, fc, nn.ReLU(), nn.Linear(p["hidden"], p["classes"]))(x)  # the network runs
+        a, b, f, fc_params = (part.value for part in parts(v))
+        assert a == a_map.shape[-1]
+        assert b == features[:6](x).shape[-1]
+        assert f == flat.shape[1]
+        assert fc_params == n_params(fc)
+        # the figure is drawn from the params: the layer settings appear in it, the unknowns as letters
+        fig = v.figure_tex
+        for shown in (rf"conv \({p['k1']}\times{p['k1']}\)", f"pad {p['p1']}", f"{p['c2']} filters",
+                      rf"\({p['hidden']}\)", rf"\({p['classes']}\)", r"\times A\times A", r"\times B\times B"):
+            assert shown in fig, shown
+        assert f"{p['size']} x {p['size']}" in v.figure_alt
