@@ -27,6 +27,7 @@ NUMERIC_IDS = (
     "dl/classical/precision-recall-f1",
     "dl/classical/gaussian-nll",
     "dl/backprop/softmax-ce-weight-gradient",
+    "dl/generative/elbo-gaussian",
 )
 
 
@@ -210,6 +211,28 @@ def test_gaussian_nll_matches_torch(solve):
         assert grad == pytest.approx(f.grad[0].item(), abs=1e-9)
         perfect = torch.nn.GaussianNLLLoss(full=True, reduction="sum")(y, y, var)
         assert const == pytest.approx(perfect.item(), abs=1e-9)
+
+
+def test_elbo_gaussian_matches_torch_distributions(solve):
+    from torch.distributions import Normal, kl_divergence
+
+    for seed in SEEDS:
+        v = solve("dl/generative/elbo-gaussian", seed)
+        p = v.params
+        elbo, evidence, gap = parts(v)
+        x, s2 = torch.tensor(p["x"], dtype=torch.float64), p["noise_var"]
+        q = Normal(torch.tensor(p["q_mean"], dtype=torch.float64), math.sqrt(p["q_var"]))
+        prior = Normal(torch.tensor(0.0, dtype=torch.float64), 1.0)
+        posterior = Normal(x / (1 + s2), math.sqrt(s2 / (1 + s2)))
+        marginal = Normal(torch.tensor(0.0, dtype=torch.float64), math.sqrt(1 + s2))
+        assert evidence == pytest.approx(marginal.log_prob(x).item(), abs=1e-9)
+        assert gap == pytest.approx(kl_divergence(q, posterior).item(), abs=1e-9)
+        # the ELBO by Monte Carlo with torch samples (reparametrised), within sampling error
+        gen = torch.Generator().manual_seed(seed)
+        z = q.loc + q.scale * torch.randn(400_000, generator=gen, dtype=torch.float64)
+        mc = (Normal(z, math.sqrt(s2)).log_prob(x) + prior.log_prob(z) - q.log_prob(z)).mean().item()
+        assert elbo == pytest.approx(mc, abs=0.02)
+        assert elbo == pytest.approx(evidence - gap, abs=1e-9)
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
