@@ -42,6 +42,8 @@ IDS = (
     "dl/autoregressive/param-count",
     "dl/gnn/gnn-layer-params",
     "dl/cnn/cnn-diagram-sizes",
+    "dl/compression/minmax-qparams",
+    "dl/compression/magnitude-pruning",
 )
 
 
@@ -290,6 +292,47 @@ def test_quantize_clips_out_of_range_values(solve):
     codes, deq = parts(v)
     assert codes.array.tolist() == [10, 127, -128, 3]
     assert np.allclose(deq.array, [1.0, 12.7, -12.8, 0.3])
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_minmax_qparams_match_torch_observer(solve):
+    from torch.ao.quantization.observer import MinMaxObserver
+
+    schemes = set()
+    for seed in range(20):
+        v = solve("dl/compression/minmax-qparams", seed)
+        p = v.params
+        schemes.add(p["scheme"])
+        if p["scheme"] == "affine":
+            obs, dtype = MinMaxObserver(dtype=torch.quint8, qscheme=torch.per_tensor_affine), torch.quint8
+        else:
+            obs, dtype = MinMaxObserver(dtype=torch.qint8, qscheme=torch.per_tensor_symmetric), torch.qint8
+        obs(torch.tensor(p["values"]))
+        scale, zero_point = obs.calculate_qparams()
+        code = torch.quantize_per_tensor(torch.tensor([p["probe"]]), float(scale), int(zero_point), dtype)
+        s, z, q = (a.value for a in parts(v))
+        assert s == pytest.approx(float(scale), rel=1e-6)
+        assert z == int(zero_point)
+        assert q == code.int_repr().item()
+    assert schemes == {"affine", "symmetric"}
+
+
+def test_magnitude_pruning_matches_torch_prune(solve):
+    from torch.nn.utils import prune
+
+    for seed in SEEDS:
+        v = solve("dl/compression/magnitude-pruning", seed)
+        p = v.params
+        w = t64(p["weights"])
+        layer = nn.Linear(w.shape[1], w.shape[0], bias=False).double()
+        with torch.no_grad():
+            layer.weight.copy_(w)
+        prune.l1_unstructured(layer, "weight", amount=p["prune"])
+        pruned, out = parts(v)
+        assert np.allclose(pruned.array, layer.weight.detach().numpy())
+        assert int((layer.weight == 0).sum()) == p["prune"]
+        with torch.no_grad():
+            assert np.allclose(out.array, layer(t64(p["x"])).numpy())
 
 
 # --------------------------------------------------------------------------- distillation
