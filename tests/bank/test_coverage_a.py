@@ -28,6 +28,7 @@ NUMERIC_IDS = (
     "dl/classical/gaussian-nll",
     "dl/backprop/softmax-ce-weight-gradient",
     "dl/generative/elbo-gaussian",
+    "dl/train/dropout-ensemble-average",
 )
 
 
@@ -233,6 +234,33 @@ def test_elbo_gaussian_matches_torch_distributions(solve):
         mc = (Normal(z, math.sqrt(s2)).log_prob(x) + prior.log_prob(z) - q.log_prob(z)).mean().item()
         assert elbo == pytest.approx(mc, abs=0.02)
         assert elbo == pytest.approx(evidence - gap, abs=1e-9)
+
+
+def test_dropout_ensemble_average_matches_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/train/dropout-ensemble-average", seed)
+        p = v.params
+        count, mean, train_y, test_y = parts(v)
+        h = torch.tensor(p["inputs"], dtype=torch.float64)
+        layer = torch.nn.Linear(len(h), 1).double()
+        with torch.no_grad():
+            layer.weight.copy_(torch.tensor([p["weights"]], dtype=torch.float64))
+            layer.bias.fill_(p["bias"])
+        masks = torch.cartesian_prod(*[torch.tensor([0.0, 1.0], dtype=torch.float64)] * len(h)).reshape(-1, len(h))
+        probs = torch.where(masks == 1, torch.full_like(masks, 1 - p["drop"]), torch.full_like(masks, p["drop"])).prod(dim=1)
+        with torch.no_grad():
+            assert count == len(masks)
+            assert mean == pytest.approx((probs * layer(masks * h).squeeze(1)).sum().item(), abs=1e-9)
+            # nn.Dropout in eval mode is the identity; in train mode it scales kept entries by 1/(1-p)
+            dropout = torch.nn.Dropout(p["drop"])
+            assert test_y == pytest.approx(layer(dropout.eval()(h)).item(), abs=1e-9)
+            with torch.random.fork_rng():
+                torch.manual_seed(seed)
+                sample = dropout.train()(torch.ones(1000, dtype=torch.float64))
+            scale = sample[sample != 0].unique()
+            assert len(scale) == 1
+            mask = torch.tensor(p["mask"], dtype=torch.float64)
+            assert train_y == pytest.approx(layer(mask * h * scale).item(), abs=1e-9)
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
