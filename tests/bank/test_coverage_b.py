@@ -410,6 +410,10 @@ def test_sigmoid_mse_neuron_matches_autograd(solve):
         # the halved and the plain loss differ by a factor 2: never both within the tolerance
         if abs(gb.value) > 1e-3:
             assert not gb.accepts(gb.value * (2 if p["half"] else 0.5))
+        # the computation graph drawn for the variant shows every drawn value
+        assert v.figure_tex.count(r"\times") == len(p["x"]) and v.figure_alt
+        for i, (xi, wi) in enumerate(zip(p["x"], p["w"], strict=True)):
+            assert f"x_{i + 1} = {xi:g}" in v.figure_tex and f"w_{i + 1} = {wi:g}" in v.figure_tex
 
 
 class _DeconvRelu(torch.autograd.Function):

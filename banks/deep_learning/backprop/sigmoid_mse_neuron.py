@@ -44,11 +44,36 @@ class SigmoidMseNeuron(Question):
     source = "seed exams (gradient of a sigmoid neuron with MSE loss); Nielsen, Neural Networks and Deep Learning, chapter 3"
     valid_range: ClassVar[dict[str, tuple[float, float]] | tuple[float, float]] = {"a": (0, 1)}
     stem = r"""
-A single neuron computes \(y = \sigma(z)\), \(z = w^{\top}x + b\), with the logistic sigmoid
+A single neuron (the computation graph in the figure) computes \(y = \sigma(z)\), \(z = w^{\top}x + b\), with the logistic sigmoid
 \(\sigma(z) = 1/(1 + e^{-z})\), and is trained with the squared error
 \(L = <<"\\tfrac{1}{2}" if half else "">>(y - t)^2\). For the input \(x = <<x|bmatrix>>^{\top}\), weights
 \(w = <<w|bmatrix>>^{\top}\), bias \(b = <<b|num>>\) and target \(t = <<target|num>>\):
 """
+    figure = r"""
+\tikzset{op/.style={circle, draw, thick, minimum size=8mm}, val/.style={font=\small}}
+<% for i in range(n) %>
+\node[val] (x<<i>>) at (0, <<(n - 1) * 1.7 - i * 1.7 + 0.45>>) {\(x_<<i + 1>> = <<x[i]|num>>\)};
+\node[val] (w<<i>>) at (0, <<(n - 1) * 1.7 - i * 1.7 - 0.45>>) {\(w_<<i + 1>> = <<w[i]|num>>\)};
+\node[op] (m<<i>>) at (2.6, <<(n - 1) * 1.7 - i * 1.7>>) {\(\times\)};
+\draw[->] (x<<i>>) -- (m<<i>>);
+\draw[->] (w<<i>>) -- (m<<i>>);
+<% endfor %>
+\node[op] (s) at (5, <<(n - 1) * 0.85>>) {\(+\)};
+\node[val] (b) at (5, <<(n - 1) * 0.85 - 1.6>>) {\(b = <<b|num>>\)};
+\draw[->] (b) -- (s);
+<% for i in range(n) %>
+\draw[->] (m<<i>>) -- (s);
+<% endfor %>
+\node[op] (g) at (7.2, <<(n - 1) * 0.85>>) {\(\sigma\)};
+\draw[->] (s) -- node[above, val] {\(z\)} (g);
+\node[op, minimum size=10mm] (l) at (9.6, <<(n - 1) * 0.85>>) {\(L\)};
+\draw[->] (g) -- node[above, val] {\(y\)} (l);
+\node[val] (t) at (9.6, <<(n - 1) * 0.85 - 1.6>>) {\(t = <<target|num>>\)};
+\draw[->] (t) -- (l);
+"""
+    figure_alt = ("Computation graph: <% for i in range(n) %>x<<i + 1>> = <<x[i]|num>> times w<<i + 1>> = <<w[i]|num>>, "
+                  "<% endfor %>the products and b = <<b|num>> are summed to z, z goes through the sigmoid to y, "
+                  "and y with the target t = <<target|num>> gives the loss L.")
     solution = r"""
 \textbf{(a)} \(z = <<z_terms>> = <<z|num(4)>>\) and \(y = \sigma(<<z|num(4)>>) = <<answer.parts[0].answer.value|num(4)>>\).
 
@@ -88,7 +113,7 @@ though the error is large: the slow learning of sigmoid units under a squared-er
         b = p["b"]
         terms += f" + ({b:g})" if b < 0 else f" + {b:g}"
         t = p["target"]
-        return {"z": z, "z_terms": terms, "dsig": y * (1 - y), "dz": dz, "target_term": f"{t:g}",
+        return {"n": len(p["x"]), "z": z, "z_terms": terms, "dsig": y * (1 - y), "dz": dz, "target_term": f"{t:g}",
                 "saturating": y * (1 - y) < 0.1}
 
     def solve(self, p):
