@@ -5,9 +5,9 @@ with their likely cause: negative discrimination, facility outside
 0.10–0.95, unfair variants) and the score histogram. Below: the item table,
 facility vs discrimination scatter, per-question option bars (which mistake
 drew whom), the variant fairness table, overrides, hand-marked questions and
-input problems. Plots are drawn with matplotlib's object API on the Agg
-canvas (no pyplot state) and saved without metadata, so the page is the same
-bytes for the same grades.
+input problems. The histogram and the scatter are drawn with matplotlib's
+object API on the Agg canvas (no pyplot state) and saved without metadata, so
+the page is the same bytes for the same grades; option bars are HTML.
 """
 
 from __future__ import annotations
@@ -38,8 +38,11 @@ table{border-collapse:collapse;font-size:.9rem}td,th{padding:.2rem .5rem;border-
  text-align:left;vertical-align:top}th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .flag{background:#fff3cd}.bad{color:#a40000;font-weight:600}.ok{color:#276227}
 ul.flags{margin:.3rem 0;padding-left:1.2rem}ul.flags li{margin:.15rem 0}
-img{max-width:100%;height:auto}.bars{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));
- gap:.8rem}figure{margin:0}figcaption{font-size:.85rem;color:#444}
+img{max-width:100%;height:auto}.bars{display:grid;grid-template-columns:repeat(auto-fill,minmax(30rem,1fr));
+ gap:1rem}figure{margin:0}figcaption{font-size:.9rem;margin-bottom:.2rem}
+table.opt{width:100%;font-size:.82rem}table.opt td{border:0;padding:.05rem .3rem}td.lab{width:45%}
+td.bar{width:35%}td.bar span{display:block;height:.8rem;min-width:1px}
+span.right{background:#55a868}span.wrong{background:#c44e52}span.blank{background:#999}
 """
 
 
@@ -91,25 +94,6 @@ def scatter(a: Analysis) -> str:
     ax.set_xlabel("facility (mean mark / max)")
     ax.set_ylabel("discrimination index (%)")
     ax.set_title("Facility vs discrimination (green: facility 0.10–0.95)")
-    fig.tight_layout()
-    return _png(fig)
-
-
-def option_bars(a: Analysis, number: int, part: str) -> str:
-    """Horizontal bars: share of students per option label of one choice question (correct in green)."""
-    rows = [r for r in a.distractors if r.number == number and r.part == part and
-            (r.chosen_by or r.option != BLANK)]
-    labels = [_short(r.option) for r in rows][::-1]
-    shares = [100 * r.share for r in rows][::-1]
-    colours = ["#55a868" if r.correct else ("#999999" if r.option == BLANK else "#c44e52") for r in rows][::-1]
-    fig = Figure(figsize=(5.5, 0.45 * len(rows) + 0.9))
-    ax = fig.add_subplot()
-    ax.barh(range(len(rows)), shares, color=colours)
-    ax.set_yticks(range(len(rows)), labels, fontsize=8)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% of students")
-    for y, s in enumerate(shares):
-        ax.text(s + 1, y, f"{s:.0f} %", va="center", fontsize=8)
     fig.tight_layout()
     return _png(fig)
 
@@ -170,18 +154,29 @@ def _items_html(a: Analysis) -> str:
 
 
 def _bars_html(a: Analysis) -> str:
+    """Per choice question, one bar per option label (share of students; the right option green).
+
+    Drawn in HTML, not matplotlib: an exam has up to ~40 choice questions and a
+    figure each would cost seconds of the report's budget; these bars are text,
+    so they can be searched, copied and zoomed.
+    """
     keys = sorted({(r.number, r.part) for r in a.distractors})
     if not keys:
         return "<p>No choice questions.</p>"
     out = ["<div class=bars>"]
     for number, part in keys:
-        qid = next(r.question_id for r in a.distractors if r.number == number and r.part == part)
-        top = max((r for r in a.distractors if r.number == number and r.part == part and not r.correct
-                   and r.option != BLANK), key=lambda r: r.chosen_by, default=None)
-        note = f"; most chosen mistake: {escape(top.option)} ({100 * top.share:.0f} %)" if top and top.chosen_by \
-            else ""
-        out.append(f"<figure><img alt=\"option shares of Q{number}{part}\" src=\"{option_bars(a, number, part)}\">"
-                   f"<figcaption>Q{number}{escape(part)} ({escape(qid)}){note}</figcaption></figure>")
+        rows = [r for r in a.distractors if r.number == number and r.part == part and
+                (r.chosen_by or r.option != BLANK)]
+        out.append(f"<figure><figcaption><b>Q{number}{escape(part)}</b> ({escape(rows[0].question_id)})"
+                   "</figcaption><table class=opt>")
+        for r in rows:
+            kind = "right" if r.correct else ("blank" if r.option == BLANK else "wrong")
+            mean = "" if r.mean_total_of_choosers is None else f"mean total {r.mean_total_of_choosers:.1f}"
+            out.append(f"<tr><td class=lab title=\"{escape(r.option)}\">{escape(_short(r.option))}</td>"
+                       f"<td class=bar><span class={kind} style=\"width:{100 * r.share:.1f}%\"></span></td>"
+                       f"<td class=n>{100 * r.share:.0f} %</td><td class=n>{r.chosen_by}</td>"
+                       f"<td class=n>{mean}</td></tr>")
+        out.append("</table></figure>")
     out.append("</div>")
     return "\n".join(out)
 
@@ -243,7 +238,8 @@ with the total (Moodle's quiz statistics definitions).</p>
 {_items_html(a)}
 <img alt="facility against discrimination" src="{scatter(a)}">
 <h2>Options chosen</h2>
-<p>Options are drawn and shuffled per student; each is named by the mistake it models, over all variants.</p>
+<p>Options are drawn and shuffled per student; each is named by the mistake it models, over all variants
+(columns: share of students, how many, their mean total).</p>
 {_bars_html(a)}
 <h2>Variant fairness</h2>
 {_fairness_html(a)}

@@ -165,7 +165,13 @@ def test_report_first_screen_names_the_unfair_question_and_every_plot_is_a_png(g
     flags = " ".join(li.text_content() for li in doc.xpath("//ul[@class='flags']/li"))
     assert f"Q{PLANTED} (dl/cnn/conv-params)" in flags and "variants differ in difficulty by param kernel" in flags
     images = doc.xpath("//img/@src")
-    assert len(images) >= 3 + 1  # histogram, scatter, one bar chart per choice question
+    assert len(images) == 2  # the histogram and the facility-discrimination scatter
+    captions = [c.text_content() for c in doc.xpath("//div[@class='bars']/figure/figcaption")]
+    choice = sorted({int(r["number"]) for r in _csv(graded["out"] / "distractors.csv")})
+    assert [c.split()[0] for c in captions] == [f"Q{n}" for n in choice]  # option bars of every choice question
+    bars = doc.xpath("//div[@class='bars']/figure")[choice.index(1)]
+    labels = [td.get("title") for td in bars.xpath(".//td[@class='lab']")]
+    assert labels[0] == "correct" and "ignored the padding" in labels
     for src in images:
         assert src.startswith("data:image/png;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
