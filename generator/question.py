@@ -42,7 +42,7 @@ screen readers and LMS alt text; it is required whenever ``figure`` is set.
 The variant renders both (``Variant.figure_tex``, ``Variant.figure_alt``;
 "" when the template has none); the figure is a separate object, never part
 of ``stem_tex``. Papers and keys print it centred under the stem, scaled
-down to the text width if it is wider (preamble: ``tikz`` with the
+down to the text width and to 45% of the text height if it is larger (preamble: ``tikz`` with the
 ``arrows.meta``, ``positioning``, ``calc`` and ``shapes.geometric``
 libraries). HTML, Moodle XML and QTI show it as a PNG rendered once per
 distinct figure by ``generator.figures``. Keep a figure within about

@@ -18,7 +18,7 @@ from generator.answers import Numerical
 from generator.build import sample_paper
 from generator.errors import LatexError, TemplateError
 from generator.html import HtmlConverter
-from generator.latex import typeset
+from generator.latex import typeset, typeset_batch, unit_pages
 from generator.pool import pool
 from generator.question import Question
 from generator.render_html import HtmlRenderer
@@ -206,3 +206,17 @@ def test_the_example_template_agrees_with_pytorch_autograd(solve):
         (0.5 * (a - p["y"]) ** 2).backward()
         expected = [float(w.grad[0]), float(w.grad[1]), float(b.grad)]
         assert [part.answer.value for part in v.answer.parts] == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_figure_larger_than_the_page_is_shrunk_to_fit(tmp_path):
+    class Huge(_Drawn):
+        id = "test/figures/huge"
+        figure = r"\draw (0,0) rectangle (40,60); \node at (20,30) {\(x = <<x>>\)};"
+
+    v = make_variant(Huge(), 1)
+    batch = typeset_batch([sample_paper("Huge", [v])], load_spec(SPEC).spec.header, False, tmp_path / "h.tex")
+    text = _flat("".join(page.extract_text() for page in PdfReader(batch.pdf).pages))
+    assert f"x={v.params['x']}" in text
+    assert "Overfull" not in (tmp_path / "h.log").read_text()
+    start, end = unit_pages(tmp_path / "h.aux")[(1, "1")]
+    assert start == end  # the shrunk figure keeps its question on one page
