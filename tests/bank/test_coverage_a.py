@@ -19,6 +19,8 @@ from generator.answers import Essay, Matrix, MultiPart
 from generator.errors import ParamError
 
 SEEDS = range(15)
+#: numeric templates whose answers are vectors or matrices (no modelled mistakes to check)
+MATRIX_IDS = ("dl/classical/perceptron-updates", "dl/backprop/softmax-ce-weight-gradient", "dl/cnn/grad-cam-map")
 
 NUMERIC_IDS = (
     "dl/classical/perceptron-updates",
@@ -29,6 +31,7 @@ NUMERIC_IDS = (
     "dl/backprop/softmax-ce-weight-gradient",
     "dl/generative/elbo-gaussian",
     "dl/train/dropout-ensemble-average",
+    "dl/cnn/grad-cam-map",
 )
 
 
@@ -47,7 +50,7 @@ def test_numeric_variants_differ_and_are_reproducible(bank, solve, qid):
     assert dict(a.params) == dict(b.params) and a.stem_tex == b.stem_tex and a.solution_tex == b.solution_tex
 
 
-@pytest.mark.parametrize("qid", [q for q in NUMERIC_IDS if "perceptron-updates" not in q and "softmax" not in q])
+@pytest.mark.parametrize("qid", [q for q in NUMERIC_IDS if q not in MATRIX_IDS])
 def test_modelled_mistakes_lie_outside_the_tolerance(solve, qid):
     for seed in range(30):
         v = solve(qid, seed)
@@ -261,6 +264,22 @@ def test_dropout_ensemble_average_matches_torch(solve):
             assert len(scale) == 1
             mask = torch.tensor(p["mask"], dtype=torch.float64)
             assert train_y == pytest.approx(layer(mask * h * scale).item(), abs=1e-9)
+
+
+def test_grad_cam_map_matches_autograd(solve):
+    for seed in SEEDS:
+        v = solve("dl/cnn/grad-cam-map", seed)
+        p = v.params
+        acts = torch.tensor(p["activations"], dtype=torch.float64, requires_grad=True)
+        head = torch.tensor(p["gradients"], dtype=torch.float64)
+        (head * acts).sum().backward()  # a linear class score whose gradient is the given G
+        alpha = acts.grad.mean(dim=(1, 2))
+        cam = F.relu((alpha[:, None, None] * acts.detach()).sum(dim=0))
+        got_alpha, got_cam = (part.answer.array for part in v.answer.parts)
+        np.testing.assert_allclose(got_alpha, alpha.numpy(), atol=1e-12)
+        np.testing.assert_allclose(got_cam, cam.numpy(), atol=1e-12)
+        # the ReLU matters in every variant: without it some entry is negative
+        assert (alpha[:, None, None] * acts.detach()).sum(dim=0).min() < 0 < cam.max()
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
