@@ -44,6 +44,8 @@ IDS = (
     "dl/cnn/cnn-diagram-sizes",
     "dl/compression/minmax-qparams",
     "dl/compression/magnitude-pruning",
+    "dl/code/sequential-params",
+    "dl/attention/kv-cache-size",
 )
 
 
@@ -211,7 +213,60 @@ def test_tensor_shape_matches_running_the_code_in_torch(solve):
             assert "nn." in v.stem_tex and "torch.zeros(" + ", ".join(map(str, v.params["shape"])) in v.stem_tex
 
 
+def build_sequential(layers) -> nn.Sequential:
+    modules = []
+    for layer in layers:
+        kind = layer["op"]
+        if kind == "conv":
+            modules.append(nn.Conv2d(layer["in"], layer["out"], layer["k"], stride=layer["s"], padding=layer["p"],
+                                     bias=layer["bias"]))
+        elif kind == "bn":
+            modules.append(nn.BatchNorm2d(layer["c"]))
+        elif kind == "relu":
+            modules.append(nn.ReLU())
+        elif kind == "pool":
+            modules.append(nn.MaxPool2d(2))
+        elif kind == "flatten":
+            modules.append(nn.Flatten())
+        else:
+            modules.append(nn.Linear(layer["in"], layer["out"]))
+    return nn.Sequential(*modules)
+
+
+def test_sequential_params_match_the_model_built_from_the_code(bank, solve):
+    for seed in SEEDS:
+        v = solve("dl/code/sequential-params", seed)
+        p = v.params
+        model = build_sequential(p["layers"])
+        with torch.no_grad():
+            model(torch.zeros(2, p["in_channels"], p["size"], p["size"]))  # the code runs on the stated input
+        assert v.answer.value == sum(q.numel() for q in model.parameters())
+        buffers = sum(b.numel() for name, b in model.named_buffers() if "running" in name)
+        if buffers:  # counting the running statistics is one of the modelled mistakes
+            pool = bank.questions["dl/code/sequential-params"].solve(dict(p))
+            assert v.answer.value + buffers in {o.value for o in pool.wrong}
+        assert "nn.Sequential(" in v.stem_tex
+
+
 # --------------------------------------------------------------------------- attention
+
+
+def test_kv_cache_size_matches_torch_tensors_and_gqa_attention(solve):
+    for seed in SEEDS:
+        v = solve("dl/attention/kv-cache-size", seed)
+        p = v.params
+        dtype = {"fp16": torch.float16, "fp32": torch.float32, "int8": torch.int8}[p["dtype"]]
+        sizes = []
+        for kv in (p["heads"], p["kv_heads"]):
+            k = torch.empty(p["batch"], kv, p["tokens"], p["head_dim"], dtype=dtype, device="meta")
+            sizes.append(p["layers"] * 2 * k.numel() * k.element_size() / 2**30)
+        mha, gqa = parts(v)
+        assert mha.agrees_with(sizes[0]) and gqa.agrees_with(sizes[1])
+    # grouped-query attention really runs with the smaller cache (few tokens, same head counts)
+    q = torch.randn(1, p["heads"], 3, 8)
+    kv = torch.randn(1, p["kv_heads"], 3, 8)
+    out = F.scaled_dot_product_attention(q, kv, kv, enable_gqa=True)
+    assert out.shape == q.shape
 
 
 def test_causal_attention_weights_match_scaled_dot_product_attention(solve):
