@@ -8,8 +8,9 @@ from generator.check import typeset_check
 from generator.errors import LatexError
 
 
-def test_whole_bank_typesets(bank):
-    typeset_check(bank, seeds=5)
+def test_whole_bank_typesets_inside_the_margins(bank):
+    margins = typeset_check(bank, seeds=5)
+    assert margins == {}, "\n".join(p for problems in margins.values() for p in problems)
 
 
 def test_latex_error_names_question_and_seed(bank, monkeypatch):
