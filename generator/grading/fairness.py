@@ -82,8 +82,15 @@ class FairnessTest:
         return max(f) - min(f) if f else 0.0
 
 
-def _scalar(v) -> bool:
-    return isinstance(v, (int, float, str, bool)) and not (isinstance(v, float) and not np.isfinite(v))
+_SCALARS = frozenset((int, float, str, bool))
+
+
+def _all_scalar(values: list) -> bool:
+    """Are all values ints, finite floats, strings or booleans (JSON scalars a student can be grouped by)?"""
+    if not all(type(v) in _SCALARS for v in values):
+        return False
+    floats = [v for v in values if type(v) is float]
+    return not floats or bool(np.isfinite(floats).all())
 
 
 def _fmt(x: float) -> str:
@@ -118,7 +125,7 @@ def _groupings(records: list[tuple[str, str, dict, bool]]) -> dict[str, list[str
     names = sorted(set.intersection(*(set(r[2]) for r in records))) if records else []
     for name in names:
         values = [r[2][name] for r in records]
-        if all(_scalar(v) for v in values):
+        if _all_scalar(values):
             labels = _bins(values)
             if labels:
                 out[f"param {name}"] = labels
@@ -142,15 +149,19 @@ def _test(groups: tuple[VariantGroup, ...], number: int) -> tuple[str, float | N
 
 
 def _records(table: MarkTable) -> dict[int, list[tuple[str, str, dict, bool]]]:
+    """Per question number: (question id, letter of the right option or '', params, fully right) per student."""
     out: dict[int, list[tuple[str, str, dict, bool]]] = {}
-    for s in table.students:
-        for q in s.questions:
-            if q.max_points <= 0 or any(c.awaiting_marker for c in q.cells):
+    for number, marked in table.variants.items():
+        records = []
+        for _, q in marked:
+            if q.max_points <= 0:
                 continue
             letter = ""
             if q.answer_type == "single_choice" and len(q.cells) == 1:
                 letter = next((o.get("letter", "") for o in q.cells[0].options if o.get("correct")), "")
-            out.setdefault(q.number, []).append((q.question_id, letter, q.params, q.status == "correct"))
+            records.append((q.question_id, letter, q.params, q.status == "correct"))
+        if records:
+            out[number] = records
     return out
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .gradebook import GradeResult, StudentGrades
+from .gradebook import GradeResult, QuestionMark, StudentGrades
 
 #: Share of the class in each of Kelley's upper and lower groups.
 KELLEY_SHARE = 0.27
@@ -85,8 +85,14 @@ class SummaryStatistics:
 
 @dataclass(frozen=True)
 class MarkTable:
-    """The class as arrays: ``marks[s, i]`` points of present student s on item i (NaN: awaiting the marker),
-    ``totals[s]`` (points), ``max_points[i]``, ``omitted[s, i]``, and the item ``numbers``/``question_ids``."""
+    """The class as arrays, from one pass over the graded cells.
+
+    ``marks[s, i]``: points of present student s on item i (NaN: awaiting the
+    marker); ``totals[s]`` (points); ``max_points[i]``; ``omitted[s, i]`` (every
+    cell blank); ``correct[s, i]`` (full credit); the item ``numbers`` and
+    ``question_ids``; and per question number the ``variants`` of its marked
+    questions as (student index, question mark) pairs, for variant fairness.
+    """
 
     numbers: tuple[int, ...]
     question_ids: tuple[str, ...]
@@ -95,6 +101,8 @@ class MarkTable:
     totals: np.ndarray
     max_points: np.ndarray
     omitted: np.ndarray
+    correct: np.ndarray
+    variants: dict[int, list[tuple[int, QuestionMark]]]
 
 
 def mark_table(result: GradeResult) -> MarkTable:
@@ -102,23 +110,28 @@ def mark_table(result: GradeResult) -> MarkTable:
     students = tuple(s for s in result.students if s.present)
     numbers = tuple(result.numbers)
     col = {n: i for i, n in enumerate(numbers)}
-    marks = np.zeros((len(students), len(numbers)))
-    omitted = np.zeros((len(students), len(numbers)), dtype=bool)
+    shape = (len(students), len(numbers))
+    marks, omitted, correct = np.zeros(shape), np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
     max_points = np.zeros(len(numbers))
     ids: list[set[str]] = [set() for _ in numbers]
+    variants: dict[int, list[tuple[int, QuestionMark]]] = {n: [] for n in numbers}
+    nan = math.nan
     for s_i, s in enumerate(students):
+        row_marks, row_omitted, row_correct = marks[s_i], omitted[s_i], correct[s_i]
         for q in s.questions:
             i = col[q.number]
             ids[i].add(q.question_id)
             max_points[i] = max(max_points[i], q.max_points)
-            if any(c.awaiting_marker for c in q.cells):
-                marks[s_i, i] = math.nan
-            else:
-                marks[s_i, i] = q.points
-            omitted[s_i, i] = all(c.status == "blank" for c in q.cells)
+            if q.status in ("manual", "unreadable") and any(c.awaiting_marker for c in q.cells):
+                row_marks[i] = nan
+                continue
+            row_marks[i] = q.points
+            row_omitted[i] = q.status == "blank"  # a question is blank when all its cells are
+            row_correct[i] = q.status == "correct"
+            variants[q.number].append((s_i, q))
     totals = np.array([s.total for s in students], dtype=float)
     return MarkTable(numbers, tuple(" ".join(sorted(x)) for x in ids), students, marks, totals, max_points,
-                     omitted)
+                     omitted, correct, variants)
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
