@@ -40,9 +40,11 @@ class Analysis:
             out.append(f"facility {item.facility:.2f} < {FACILITY_LOW}: too hard, or a miskey")
         if item.facility is not None and item.facility > FACILITY_HIGH:
             out.append(f"facility {item.facility:.2f} > {FACILITY_HIGH}: too easy")
-        unfair = [t.grouping for t in self.fairness if t.number == item.number and t.unfair]
+        unfair = [t for t in self.fairness if t.number == item.number and t.unfair]
         if unfair:
-            out.append("variants differ in difficulty by " + ", ".join(unfair))
+            out.append("variants differ in difficulty by " + ", ".join(
+                f"{t.grouping} (facility " + ", ".join(f"{g.label}: {g.facility:.2f}" for g in t.groups) + ")"
+                for t in unfair))
         return out
 
 
