@@ -20,7 +20,8 @@ from generator.errors import ParamError
 
 SEEDS = range(15)
 #: numeric templates whose answers are vectors or matrices (no modelled mistakes to check)
-MATRIX_IDS = ("dl/classical/perceptron-updates", "dl/backprop/softmax-ce-weight-gradient", "dl/cnn/grad-cam-map")
+MATRIX_IDS = ("dl/classical/perceptron-updates", "dl/backprop/softmax-ce-weight-gradient", "dl/cnn/grad-cam-map",
+              "dl/cnn/shift-equivariance")
 
 NUMERIC_IDS = (
     "dl/classical/perceptron-updates",
@@ -32,6 +33,7 @@ NUMERIC_IDS = (
     "dl/generative/elbo-gaussian",
     "dl/train/dropout-ensemble-average",
     "dl/cnn/grad-cam-map",
+    "dl/cnn/shift-equivariance",
 )
 
 
@@ -280,6 +282,27 @@ def test_grad_cam_map_matches_autograd(solve):
         np.testing.assert_allclose(got_cam, cam.numpy(), atol=1e-12)
         # the ReLU matters in every variant: without it some entry is negative
         assert (alpha[:, None, None] * acts.detach()).sum(dim=0).min() < 0 < cam.max()
+
+
+def test_shift_equivariance_matches_torch(solve):
+    answers = []
+    for seed in range(40):
+        v = solve("dl/cnn/shift-equivariance", seed)
+        p = v.params
+        x = torch.tensor(p["signal"], dtype=torch.float64)[None, None]
+        k = torch.tensor(p["kernel"], dtype=torch.float64)[None, None]
+        x_shift = torch.roll(x, 1, dims=-1)
+        x_shift[..., 0] = 0
+        y, y_shift = F.conv1d(x, k), F.conv1d(x_shift, k)
+        pool, pool_shift = F.max_pool1d(y, 2), F.max_pool1d(y_shift, 2)
+        got = [part.answer for part in v.answer.parts]
+        for answer, want in zip(got[:4], (y, y_shift, pool, pool_shift)):
+            np.testing.assert_array_equal(answer.array, want.flatten().numpy())
+        assert got[4].value == bool(torch.equal(pool, pool_shift))
+        # equivariance away from the border
+        assert torch.equal(y_shift[..., 1:], y[..., :-1])
+        answers.append(got[4].value)
+    assert 10 <= sum(answers) <= 30  # both answers to the true/false part occur
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
