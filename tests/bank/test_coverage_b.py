@@ -46,6 +46,7 @@ IDS = (
     "dl/compression/magnitude-pruning",
     "dl/code/sequential-params",
     "dl/attention/kv-cache-size",
+    "dl/gnn/gcn-receptive-hops",
 )
 
 
@@ -678,3 +679,32 @@ def test_cnn_diagram_sizes_match_torch_shapes_and_the_figure_shows_the_params(so
                       rf"\({p['hidden']}\)", rf"\({p['classes']}\)", r"\times A\times A", r"\times B\times B"):
             assert shown in fig, shown
         assert f"{p['size']} x {p['size']}" in v.figure_alt
+
+
+def test_gcn_receptive_hops_match_autograd_through_gcn_layers(solve):
+    torch.manual_seed(0)
+    for seed in SEEDS:
+        v = solve("dl/gnn/gcn-receptive-hops", seed)
+        p = v.params
+        n = p["n_nodes"]
+        a = torch.zeros(n, n, dtype=torch.float64)
+        for i, j in p["edges"]:
+            a[i - 1, j - 1] = a[j - 1, i - 1] = 1
+        a_tilde = a + torch.eye(n, dtype=torch.float64)
+        d = a_tilde.sum(1).rsqrt()
+        a_hat = d[:, None] * a_tilde * d[None, :]
+
+        def influencers(layers, n=n, a_hat=a_hat, node=p["node"]):
+            x = torch.rand(n, 3, dtype=torch.float64, requires_grad=True)
+            h = x
+            for _ in range(layers):
+                lin = nn.Linear(h.shape[1], 3, bias=False).double()
+                nn.init.uniform_(lin.weight, 0.1, 1.0)  # positive weights: nothing cancels
+                h = torch.relu(a_hat @ lin(h))
+            h[node - 1].sum().backward()
+            return int((x.grad.abs().sum(1) > 0).sum())
+
+        within, needed = (part.value for part in parts(v))
+        assert influencers(p["layers"]) == within
+        assert influencers(needed) == n and influencers(needed - 1) < n
+        assert f"fill=gray!25] (n{p['node']})" in v.figure_tex
