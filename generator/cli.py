@@ -134,7 +134,8 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, r
                   feedback: bool) -> None:
     """Grade the RESPONSES CSV against a build's MANIFEST (manifest.json); the bank is not needed.
 
-    Writes scores.csv, responses_graded.csv, moodle_grades.csv, problems.csv and overrides.csv,
+    Writes scores.csv, responses_graded.csv, moodle_grades.csv, problems.csv, overrides.csv,
+    the class analysis (items.csv, distractors.csv, summary.json, variants.csv), report.html,
     and (unless --no-feedback) feedback/<student_id>.pdf for every student with a row.
     Problems in the responses (unknown ids, duplicate rows, missing students,
     unreadable cells, missing or extra columns) are listed with their line and

@@ -26,9 +26,10 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from threadpoolctl import threadpool_limits
@@ -124,3 +125,43 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
     finally:
         gc.unfreeze()
     pool.shutdown(wait=True)
+
+
+_INHERITED: tuple[Any, Sequence[Any]] | None = None
+
+
+def _inherit(result: Any, writers: Sequence[Any]) -> None:
+    global _INHERITED
+    _INHERITED = (result, writers)
+
+
+def _run_inherited(out: str) -> list[str]:
+    assert _INHERITED is not None
+    result, writers = _INHERITED
+    written: list[str] = []
+    for w in writers:
+        written += [str(p) for p in w.write(result, Path(out))]
+    return written
+
+
+class ForkedWriters:
+    """Writers run in one forked worker while the calling process runs others: two cores for one result.
+
+    ``write(result, out)`` forks a worker that inherits ``result`` (nothing is
+    pickled but the paths written), runs ``forked`` writers there and
+    ``local`` writers here, and returns all their paths (local first). A
+    writer's exception in the worker is re-raised here; if anything raises,
+    the worker is ended (see :func:`process_pool`). Where fork is unavailable
+    all writers run here, in order.
+    """
+
+    def __init__(self, local: Sequence[Any], forked: Sequence[Any]) -> None:
+        self.local, self.forked = list(local), list(forked)
+
+    def write(self, result: Any, out: Path) -> list[Path]:
+        if not uses_fork() or not self.forked:
+            return [p for w in (*self.local, *self.forked) for p in w.write(result, out)]
+        with process_pool(1, _inherit, (result, self.forked)) as pool:
+            future = pool.submit(_run_inherited, str(out))
+            written = [p for w in self.local for p in w.write(result, out)]
+            return written + [Path(p) for p in future.result()]

@@ -128,10 +128,13 @@ def grade_writers(feedback: bool = True, progress: Callable[[int, int], None] | 
     """The writers of ``variantex grade``, in order: the gradebook CSVs, the class analysis
     (:mod:`analysis_writers`), ``report.html`` and (if ``feedback``) the feedback PDFs, which
     call ``progress(done, total)`` as each batch is typeset."""
+    from ..parallel import ForkedWriters
     from .analysis_writers import analysis_writers
     from .feedback import FeedbackPdfWriter
     from .report import ReportHtmlWriter
 
-    return [ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter(),
-            OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter(),
+    # The analysis and the report run in a forked worker while this process writes the gradebook CSVs.
+    return [ForkedWriters(local=[ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(),
+                                 ProblemsCsvWriter(), OverridesCsvWriter()],
+                          forked=[*analysis_writers(), ReportHtmlWriter()]),
             *([FeedbackPdfWriter(progress=progress)] if feedback else [])]
