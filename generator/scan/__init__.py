@@ -127,12 +127,21 @@ def read_pages(refs: list[PageRef], doc: dict[str, Any], workers: int = WORKERS,
             if progress:
                 progress(sum(map(len, results.values())), len(refs))
     else:
-        with process_pool(min(workers, len(chunks)), _init, (doc, sheets, serials)) as pool:
-            futures = {pool.submit(_read_chunk, c): k for k, c in enumerate(chunks)}
-            for f in as_completed(futures):
-                results[futures[f]] = f.result()
-                if progress:
-                    progress(sum(map(len, results.values())), len(refs))
+        import cv2
+
+        # OpenCV's own thread pool must not be running when the workers are forked: a forked child
+        # inherits its state but not its threads, and its first parallel call would wait forever.
+        threads = cv2.getNumThreads()
+        cv2.setNumThreads(1)
+        try:
+            with process_pool(min(workers, len(chunks)), _init, (doc, sheets, serials)) as pool:
+                futures = {pool.submit(_read_chunk, c): k for k, c in enumerate(chunks)}
+                for f in as_completed(futures):
+                    results[futures[f]] = f.result()
+                    if progress:
+                        progress(sum(map(len, results.values())), len(refs))
+        finally:
+            cv2.setNumThreads(threads)
     return [r for k in range(len(chunks)) for r in results[k]]
 
 
