@@ -34,6 +34,7 @@ NUMERIC_IDS = (
     "dl/train/dropout-ensemble-average",
     "dl/cnn/grad-cam-map",
     "dl/cnn/shift-equivariance",
+    "dl/attention/vit-tokens",
 )
 
 
@@ -303,6 +304,24 @@ def test_shift_equivariance_matches_torch(solve):
         assert torch.equal(y_shift[..., 1:], y[..., :-1])
         answers.append(got[4].value)
     assert 10 <= sum(answers) <= 30  # both answers to the true/false part occur
+
+
+def test_vit_tokens_match_torch_modules(solve):
+    for seed in SEEDS:
+        v = solve("dl/attention/vit-tokens", seed)
+        p = v.params
+        tokens, embed, pos, attn = parts(v)
+        c, d, size, patch = p["channels"], p["width"], p["image_size"], p["patch"]
+        conv = torch.nn.Conv2d(c, d, patch, stride=patch)
+        with torch.no_grad():
+            patch_tokens = conv(torch.zeros(1, c, size, size)).flatten(2).transpose(1, 2)
+            sequence = torch.cat([torch.zeros(1, 1, d), patch_tokens], dim=1)
+            head = torch.nn.MultiheadAttention(d, num_heads=1, batch_first=True)
+            _, weights = head(sequence, sequence, sequence, need_weights=True)
+        assert tokens == sequence.shape[1]
+        assert embed == sum(t.numel() for t in conv.parameters())
+        assert pos == torch.nn.Parameter(torch.zeros(1, sequence.shape[1], d)).numel()
+        assert attn == weights[0].numel()
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
