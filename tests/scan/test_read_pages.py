@@ -124,3 +124,17 @@ def test_ambiguous_items_are_flagged_not_guessed(tmp_path, built, layout):
 
     value, _, _ = _read_one(tmp_path, built, layout, sheet, page, erased)[f["column"]]
     assert value == f["bubbles"][2][3]
+
+
+def test_page_without_a_readable_qr_is_matched_by_its_page_code(tmp_path, built, layout):
+    sheet = layout["sheets"][2]
+    img = render_page(str(built / "sheets" / f"{sheet['student_id']}.pdf"), 1, 200)
+    s = 200 / 72
+    q = layout["qr"]
+    img[int(q["y"] * s):int((q["y"] + q["size"]) * s), int(q["x"] * s):int((q["x"] + q["size"]) * s)] = 255
+    path = tmp_path / "noqr.png"
+    cv2.imwrite(str(path), distort(img, np.random.default_rng(0), rotate=3.0))
+    (r,) = read_pages([PageRef(str(path), 0)], layout, workers=1)
+    assert (r.student_id, r.page, r.paper_id, r.identified_by) == (sheet["student_id"], 2, sheet["paper_id"],
+                                                                  "page code")
+    assert not r.problem and r.fields
