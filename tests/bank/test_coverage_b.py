@@ -47,6 +47,7 @@ IDS = (
     "dl/code/sequential-params",
     "dl/attention/kv-cache-size",
     "dl/gnn/gcn-receptive-hops",
+    "dl/rnn/lstm-hidden-from-params",
 )
 
 
@@ -164,6 +165,14 @@ def test_fewest_hidden_units_by_counting_regions_of_torch_networks(solve):
         assert regions(d, h) >= r > regions(d, h - 1), (d, r, h)
         checked += 1
     assert checked >= 20
+
+
+def test_lstm_hidden_size_is_the_only_torch_lstm_with_that_many_parameters(solve):
+    for seed in SEEDS:
+        v = solve("dl/rnn/lstm-hidden-from-params", seed)
+        d, total = v.params["input_size"], v.params["n_params"]
+        counts = {h: n_params(nn.LSTM(d, h, device="meta")) for h in range(1, 600)}
+        assert [h for h, c in counts.items() if c == total] == [v.answer.value]
 
 
 def test_fewest_hidden_units_hand_values(solve):
