@@ -21,7 +21,7 @@ from generator.errors import ParamError
 SEEDS = range(15)
 #: numeric templates whose answers are vectors or matrices (no modelled mistakes to check)
 MATRIX_IDS = ("dl/classical/perceptron-updates", "dl/backprop/softmax-ce-weight-gradient", "dl/cnn/grad-cam-map",
-              "dl/cnn/shift-equivariance")
+              "dl/cnn/shift-equivariance", "dl/train/batch-vs-layer-norm")
 
 NUMERIC_IDS = (
     "dl/classical/perceptron-updates",
@@ -35,6 +35,7 @@ NUMERIC_IDS = (
     "dl/cnn/grad-cam-map",
     "dl/cnn/shift-equivariance",
     "dl/attention/vit-tokens",
+    "dl/train/batch-vs-layer-norm",
 )
 
 
@@ -322,6 +323,18 @@ def test_vit_tokens_match_torch_modules(solve):
         assert embed == sum(t.numel() for t in conv.parameters())
         assert pos == torch.nn.Parameter(torch.zeros(1, sequence.shape[1], d)).numel()
         assert attn == weights[0].numel()
+
+
+def test_batch_vs_layer_norm_match_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/train/batch-vs-layer-norm", seed)
+        x = torch.tensor(v.params["activations"], dtype=torch.float64)
+        bn = torch.nn.BatchNorm1d(x.shape[1], eps=1e-12, affine=False, dtype=torch.float64).train()(x)
+        ln = torch.nn.LayerNorm(x.shape[1], eps=1e-12, elementwise_affine=False, dtype=torch.float64)(x)
+        got_bn, got_ln = (part.answer.array for part in v.answer.parts)
+        np.testing.assert_allclose(got_bn, bn.detach().numpy(), atol=1e-9)
+        np.testing.assert_allclose(got_ln, ln.detach().numpy(), atol=1e-9)
+        assert np.max(np.abs(got_bn - got_ln)) > 0.1
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
