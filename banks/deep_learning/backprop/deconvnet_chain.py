@@ -70,11 +70,11 @@ class DeconvnetChain(Question):
     points = 4.0
     source = "seed paper 001 (Advanced Q20, DeconvNet through conv, ReLU and max-pool); Zeiler & Fergus 2014"
     stem = r"""
-A small CNN computes, from the input \(X\) with the kernel \(K\),
-\[ X = <<input|bmatrix>>, \qquad K = <<kernel|bmatrix>>, \]
+A small CNN computes, from the input \(X\) with the kernel \(K\) and the weights \(U\),
+\[ X = <<input|bmatrix>>, \qquad K = <<kernel|bmatrix>>, \qquad U = <<weights|bmatrix>>, \]
 first \(C = X \star K\) (valid cross-correlation, stride 1, no bias: \(3\times 3\)), then \(R = \max(0, C)\),
 then \(M\) = max-pooling of \(R\) with \(2\times 2\) windows and stride 1 (\(2\times 2\)), and finally the scalar
-\(P = \sum_{ij} U_{ij} M_{ij}\) with \(U = <<weights|bmatrix>>\).
+\(P = \sum_{ij} U_{ij} M_{ij}\).
 <% if mode == "backprop" %>
 Compute the gradient \(\partial P/\partial X\) by backpropagation (take the derivative of the ReLU at 0 as 0).
 <% else %>
@@ -86,18 +86,21 @@ the convolution with respect to its input would (a full convolution, \texttt{con
 <% endif %>
 """
     solution = r"""
-Forward: \(C = <<c|bmatrix>>\), \(R = <<r|bmatrix>>\), \(M = <<m|bmatrix>>\).
-The maxima of the four windows sit at <<switch_text>> of \(R\) (rows and columns from 1).
-Unpooling \(U\) to those positions (adding repeats) gives the signal
-\(S = <<s|bmatrix>>\) at \(R\).
+Forward:
+\[ C = <<c|bmatrix>>, \qquad R = <<r|bmatrix>>, \qquad M = <<m|bmatrix>>. \]
+The maxima of the four windows sit at <<switch_text>> of \(R\) (rows and columns from 1). Unpooling \(U\) to
+those positions (adding repeats) gives the signal \(S\) at \(R\);
 <% if mode == "backprop" %>
-Backpropagation through the ReLU multiplies by \([C > 0] = <<mask|bmatrix>>\): \(S \odot [C>0] = <<s2|bmatrix>>\).
+backpropagation through the ReLU multiplies it by \([C > 0]\):
+\[ S = <<s|bmatrix>>, \qquad [C > 0] = <<mask|bmatrix>>, \qquad S \odot [C>0] = <<s2|bmatrix>>. \]
 <% else %>
-The DeconvNet rectifies the signal itself: \(\max(0, S) = <<s2|bmatrix>>\).
+the DeconvNet rectifies the signal itself:
+\[ S = <<s|bmatrix>>, \qquad \max(0, S) = <<s2|bmatrix>>. \]
 <% endif %>
-Finally each entry \(s_{ij}\) scatters \(s_{ij} K\) onto the \(2\times 2\) window of \(X\) it came from:
-\[ <<"\\frac{\\partial P}{\\partial X}" if mode == "backprop" else "\\text{reconstruction}">> = <<answer.array|bmatrix>>. \]
-<% if differs %>The other rule gives \(<<other|bmatrix>>\): the two differ where the signal is negative.<% endif %>
+Finally each entry \(s_{ij}\) adds \(s_{ij} K\) onto the \(2\times 2\) window of \(X\) it came from:
+\[ <<"\\frac{\\partial P}{\\partial X}" if mode == "backprop" else "\\text{reconstruction}">> = <<answer.array|bmatrix>>
+<% if differs %>, \qquad \text{while the <<"DeconvNet" if mode == "backprop" else "gradient">> would give } <<other|bmatrix>><% endif %>. \]
+<% if differs %>The two rules differ where the backward signal is negative.<% endif %>
 """
 
     def draw(self, rng):
