@@ -52,8 +52,8 @@ The tensor holds \(x = <<values|bmatrix>>\).
 """
     solution = r"""
 <% for row in rows %>
-\(x = <<row.x|num>>\): \(x/s = <<row.ratio>>\), rounded \(<<row.rounded>>\), plus \(z\): \(<<row.shifted>>\)<% if row.clamped %>, clamped to \(<<row.q>>\)<% endif %>;
-\(\hat{x} = (<<row.q>> - <<zp_term>>)\cdot<<scale|num>> = <<row.xhat|num(4)>>\).\par
+\(x = <<row.x>>\): \(x/s = <<row.ratio>>\), rounded \(<<row.rounded>>\), plus \(z\): \(<<row.shifted>>\)<% if row.clamped %>, clamped to \(<<row.q>>\)<% endif %>;
+\(\hat{x} = (<<row.q>> - <<zp_term>>)\cdot<<scale|num>> = <<row.xhat>>\).\par
 <% endfor %>
 Codes \(q = <<answer.parts[0].answer.array|bmatrix>>\), dequantised \(\hat{x} = <<answer.parts[1].answer.array|bmatrix(4)>>\).
 <% if any_clamped %>Values outside the representable range \([<<((qmin - zero_point) * scale)|num(4)>>, <<((qmax - zero_point) * scale)|num(4)>>]\) are clipped: their error can be far larger than \(s/2\).<% endif %>
@@ -84,8 +84,8 @@ Codes \(q = <<answer.parts[0].answer.array|bmatrix>>\), dequantised \(\hat{x} = 
     def working(self, p):
         x, rounded, q, xhat = self._quantise(p)
         _, scale, zp, lo, hi = _check(p)
-        rows = [{"x": float(a), "ratio": f"{a / scale:.2f}", "rounded": int(r), "shifted": int(r + zp),
-                 "clamped": int(r + zp) != int(c), "q": int(c), "xhat": float(h)}
+        rows = [{"x": f"{a:.2f}", "ratio": f"{a / scale:.2f}", "rounded": int(r), "shifted": int(r + zp),
+                 "clamped": int(r + zp) != int(c), "q": int(c), "xhat": f"{h:.4f}"}
                 for a, r, c, h in zip(x, rounded, q, xhat)]
         return {"rows": rows, "zp_term": f"({zp})" if zp < 0 else str(zp), "qmin": lo, "qmax": hi, "any_clamped": any(r["clamped"] for r in rows)}
 
