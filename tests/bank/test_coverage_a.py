@@ -36,6 +36,7 @@ NUMERIC_IDS = (
     "dl/cnn/shift-equivariance",
     "dl/attention/vit-tokens",
     "dl/train/batch-vs-layer-norm",
+    "dl/cnn/weight-sharing-params",
 )
 
 
@@ -335,6 +336,19 @@ def test_batch_vs_layer_norm_match_torch(solve):
         np.testing.assert_allclose(got_bn, bn.detach().numpy(), atol=1e-9)
         np.testing.assert_allclose(got_ln, ln.detach().numpy(), atol=1e-9)
         assert np.max(np.abs(got_bn - got_ln)) > 0.1
+
+
+def test_weight_sharing_params_match_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/cnn/weight-sharing-params", seed)
+        p = v.params
+        size, c_in, c_out, k = p["size"], p["in_channels"], p["out_channels"], p["kernel"]
+        fc = torch.nn.Linear(size * size * c_in, size * size * c_out, device="meta")
+        conv = torch.nn.Conv2d(c_in, c_out, k, padding=(k - 1) // 2)
+        out = conv(torch.zeros(1, c_in, size, size))
+        assert out.shape[1:] == (c_out, size, size)
+        assert parts(v) == [sum(t.numel() for t in fc.parameters()), sum(t.numel() for t in conv.parameters()),
+                            out.shape[-1] * out.shape[-2]]
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
