@@ -52,8 +52,10 @@ operation and ignore the softmax, biases and scaling.
 \textbf{(a)} Each head multiplies an \(n\times d/h\) query matrix by a \(d/h\times n\) key matrix:
 \(n^2 \cdot d/h\) multiply-adds per head, so over all heads
 \[ h\cdot n^2\cdot\frac{d}{h} = n^2 d = <<n_tokens>>^2\cdot<<dim>> = <<answer.parts[0].answer.value|num>>. \]
+
 \textbf{(b)} There are \(B\cdot h\cdot n^2 = <<batch>>\cdot<<heads>>\cdot<<n_tokens>>^2 = <<entries>>\) weights of
 <<nbytes>> bytes each: \(<<entries * nbytes>>\) bytes \(= <<entries * nbytes>>/2^{20} \approx <<answer.parts[1].answer.value|num(2)>>\) MiB.
+
 \textbf{(c)} \(QK^{\top}\) and \(AV\) together take \(2n^2d\) multiply-adds, the four projections \(4nd^2\);
 they are equal when \(2n^2 d = 4nd^2\), i.e. \(n = 2d = <<answer.parts[2].answer.value|num>>\). Longer
 sequences make the quadratic attention products dominate.

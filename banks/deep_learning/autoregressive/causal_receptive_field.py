@@ -47,6 +47,7 @@ depends on inputs after \(t\). The layers have the dilations <<dilations|join(",
 \textbf{(a)} A layer with kernel \(k\) and dilation \(d\) looks \((k-1)d\) steps further into the past; the
 steps add up over the layers, and the current input counts once:
 \[ 1 + (k-1)\sum_l d_l = 1 + <<kernel - 1>>\cdot(<<dilations|join(" + ")>>) = <<answer.parts[0].answer.value|num>>. \]
+
 \textbf{(b)} With dilations \(1, 2, \ldots, 2^{L-1}\) the receptive field is \(1 + (k-1)(2^L - 1)\):
 \[ <% for row in table %>L = <<row.L>>: <<row.rf>><% if not loop.last %>,\quad <% endif %><% endfor %>. \]
 The first depth that reaches \(<<target>>\) is \(L = <<answer.parts[1].answer.value|num>>\).

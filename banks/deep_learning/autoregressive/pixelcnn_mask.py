@@ -64,6 +64,7 @@ and the \(<<half>>\) positions left of the centre<% if mask == "B" %>, plus the 
 \(<<above>> + <<half>><% if mask == "B" %> + 1<% endif %> = <<answer.parts[0].answer.value|num>>\), i.e.
 \((k^2 <<"-" if mask == "A" else "+">> 1)/2\). The mask is
 \[ <<mask_matrix|bmatrix>>. \]
+
 \textbf{(b)} Every (input, output) channel pair has its own kernel with \(<<answer.parts[0].answer.value|num>>\)
 unmasked weights: \(<<in_channels>>\cdot<<out_channels>>\cdot<<answer.parts[0].answer.value|num>> + <<out_channels>> = <<answer.parts[1].answer.value|num>>\)
 (the masked weights stay zero and receive no gradient). An unmasked layer would use

@@ -63,6 +63,7 @@ During backpropagation the gradient of the loss with respect to the output arriv
 <% endfor %>
 \end{aligned} \]
 \[ \frac{\partial L}{\partial K} = <<answer.parts[0].answer.array|bmatrix>>. \]
+
 \textbf{(b)} Each \(X_{mn}\) meets \(K_{ab}\) in the output \((m-a+1, n-b+1)\) when that output exists, so
 \[ \frac{\partial L}{\partial X_{mn}} = \sum_{a,b} G_{m-a+1,\,n-b+1}\, K_{ab}, \]
 the ``full'' convolution of \(G\) with \(K\): each \(G_{ij}\) adds \(G_{ij} K\) onto the window of \(X\) it

@@ -82,6 +82,7 @@ A single neuron (the computation graph in the figure) computes \(y = \sigma(z)\)
 \(\frac{\partial L}{\partial z} = <<"" if half else "2\\cdot">>(<<answer.parts[0].answer.value|num(4)>> - <<target_term>>)\cdot<<dsig|num(4)>> = <<dz|num(4)>>\).
 Since \(\partial z/\partial w_i = x_i\),
 \[ \frac{\partial L}{\partial w} = \frac{\partial L}{\partial z}\, x = <<answer.parts[1].answer.array|bmatrix(4)>>. \]
+
 \textbf{(c)} \(\partial z/\partial b = 1\), so \(\partial L/\partial b = \partial L/\partial z = <<answer.parts[2].answer.value|num(4)>>\).
 <% if saturating %>The neuron is near saturation (\(\sigma'(z)\) is small), so the gradients are small even
 though the error is large: the slow learning of sigmoid units under a squared-error loss.<% endif %>

@@ -86,9 +86,12 @@ you are asked to find.
                   "fully connected to <<classes>> outputs.")
     solution = r"""
 \textbf{(a)} \(A = <<size>> + 2\cdot<<p1>> - <<k1>> + 1 = <<a>>\).
+
 \textbf{(b)} Pooling: \(\lfloor <<a>>/2 \rfloor = <<b>>\); second convolution: \(<<b>> + 2\cdot<<p2>> - <<k2>> + 1 = <<c>>\);
 pooling: \(B = \lfloor <<c>>/2 \rfloor = <<d>>\).
+
 \textbf{(c)} \(F = <<c2>>\cdot<<d>>\cdot<<d>> = <<answer.parts[2].answer.value|num>>\).
+
 \textbf{(d)} One weight per (input, output) pair plus one bias per output:
 \(<<answer.parts[2].answer.value|num>>\cdot<<hidden>> + <<hidden>> = <<answer.parts[3].answer.value|num>>\).
 """

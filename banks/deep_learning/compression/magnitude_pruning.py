@@ -49,6 +49,7 @@ smallest absolute value are set to 0 and the others are kept unchanged.
 \textbf{(a)} The magnitudes in increasing order are <<order_text>>; the threshold falls between
 \(<<last_pruned|num>>\) and \(<<first_kept|num>>\), so every weight with \(|w| \le <<last_pruned|num>>\) is set to 0:
 \[ W_{\text{pruned}} = <<answer.parts[0].answer.array|bmatrix>>. \]
+
 \textbf{(b)} The pruned layer's output, and the output before pruning:
 \[ W_{\text{pruned}}\,x = <<answer.parts[1].answer.array|bmatrix>>, \qquad Wx = <<full|bmatrix>>; \]
 the small weights contributed little to the output.

@@ -74,11 +74,14 @@ A value is quantised as \(q = \operatorname{clamp}(\operatorname{round}(x/s) + z
 \(\ell = <<lo|num(4)>>\), \(u = <<hi|num(4)>>\).
 <% if scheme == "affine" %>
 \textbf{(a)} \(s = (<<hi|num(4)>> - <<lo_term>>)/255 = <<answer.parts[0].answer.value|num(6)>>\).
+
 \textbf{(b)} \(z = \operatorname{round}(<<(-lo)|num(4)>>/<<answer.parts[0].answer.value|num(6)>>) = \operatorname{round}(<<ratio|num(3)>>) = <<answer.parts[1].answer.value|num>>\).
 <% else %>
 \textbf{(a)} \(s = \max(<<(-lo)|num(4)>>, <<hi|num(4)>>)/127.5 = <<answer.parts[0].answer.value|num(6)>>\).
+
 \textbf{(b)} The scheme is symmetric: \(z = 0\).
 <% endif %>
+
 \textbf{(c)} \(<<probe|num>>/s = <<probe_ratio|num(3)>>\), rounded \(<<probe_rounded>>\), plus \(z\): \(<<probe_shifted>>\)<% if probe_clamped %>, clamped to \(<<answer.parts[2].answer.value|num>>\)<% endif %>.
 """
 

@@ -54,8 +54,10 @@ stored as a <<bits>>-bit integer (ignore the few bytes of scales and zero points
     solution = r"""
 \textbf{(a)} A layer from \(m\) to \(n\) units has \(mn\) weights and \(n\) biases:
 \[ <<terms>> = <<answer.parts[0].answer.value|num>>. \]
+
 \textbf{(b)} 32 bits are 4 bytes: \(4\cdot<<answer.parts[0].answer.value|num>> = <<fp32_bytes>>\) bytes
 \(\approx <<answer.parts[1].answer.value|num(3)>>\) MB.
+
 \textbf{(c)} <<bits>> bits are \(<<bits>>/8 = <<bytes_each|num>>\) bytes: \(<<fp32_bytes // 4>>\cdot<<bytes_each|num>> = <<q_bytes|num>>\) bytes
 \(\approx <<answer.parts[2].answer.value|num(3)>>\) MB, \(32/<<bits>> = <<32 // bits>>\) times smaller.
 """

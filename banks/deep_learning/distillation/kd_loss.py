@@ -65,6 +65,7 @@ where \(\mathrm{KL}(p\,\|\,q) = \sum_i p_i \ln(p_i/q_i)\) and CE is the cross-en
     solution = r"""
 \textbf{(a)} Divide the teacher's logits by \(T\) and take the softmax:
 \[ t/T = <<t_scaled|bmatrix(3)>>, \qquad p = <<p|bmatrix(4)>>. \]
+
 \textbf{(b)} The same for the student:
 \[ s/T = <<s_scaled|bmatrix(3)>>, \qquad q = <<q|bmatrix(4)>>, \]
 so \(\mathrm{KL}(p\,\|\,q) = \sum_i p_i\ln(p_i/q_i) = <<kl|num(4)>>\) and, times \(T^2 = <<(temperature ** 2)|num>>\),
@@ -124,8 +125,8 @@ the distillation term is \(<<answer.parts[1].answer.value|num(4)>>\).
         return MultiPart((
             Part("a", r"Give the soft targets \(p\) (to 4 decimal places).", Matrix.of(pt, tolerance=0.0005, places=4)),
             Part("b", r"Give the distillation term \(T^2\,\mathrm{KL}(p\,\|\,q)\) (to 3 decimal places).",
-                 Numerical(kd, tolerance=TOL, places=4, mistakes=tuple(wrong_b))),
-            Part("c", r"Give the total loss \(L\) (to 3 decimal places).", Numerical(total, tolerance=TOL, places=4, mistakes=tuple(wrong_c))),
+                 Numerical(kd, tolerance=TOL, places=3, mistakes=tuple(wrong_b))),
+            Part("c", r"Give the total loss \(L\) (to 3 decimal places).", Numerical(total, tolerance=TOL, places=3, mistakes=tuple(wrong_c))),
         ))
 
     def verify(self, p):

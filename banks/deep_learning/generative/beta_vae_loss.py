@@ -94,10 +94,10 @@ reconstructions) and, as Higgins et al.\ observe, its dimensions tend to capture
     def solve(self, p):
         recon, kl, total = _terms(p)
         return MultiPart((
-            Part("a", r"Compute the reconstruction term \(\lVert x - \hat{x}\rVert^2\).",
-                 Numerical(recon, tolerance=TOL, places=4)),
-            Part("b", r"Compute the KL term (to 3 decimal places).", Numerical(kl, tolerance=TOL, places=4)),
-            Part("c", r"Compute the loss \(L\) (to 3 decimal places).", Numerical(total, tolerance=TOL, places=4)),
+            Part("a", r"Compute the reconstruction term \(\lVert x - \hat{x}\rVert^2\) (to 3 decimal places).",
+                 Numerical(recon, tolerance=TOL, places=3)),
+            Part("b", r"Compute the KL term (to 3 decimal places).", Numerical(kl, tolerance=TOL, places=3)),
+            Part("c", r"Compute the loss \(L\) (to 3 decimal places).", Numerical(total, tolerance=TOL, places=3)),
         ))
 
     def verify(self, p):

@@ -64,6 +64,7 @@ counts its own self-loop).
     figure_alt = "A graph of <<n_nodes>> nodes, numbered 1 to <<n_nodes>>, with the edges <<edge_plain>>."
     solution = r"""
 \textbf{(a)} With self-loops the degrees are \(d = <<answer.parts[0].answer.array|bmatrix>>\) (neighbours plus one).
+
 \textbf{(b)} First \(Xw = <<xw|bmatrix>>^{\top}\). Node \(i\) sums \(\frac{(Xw)_j}{\sqrt{d_i d_j}}\) over itself
 and its neighbours:
 \begin{itemize}

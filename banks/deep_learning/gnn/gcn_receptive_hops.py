@@ -69,6 +69,7 @@ features, \(H^{(l+1)} = \operatorname{ReLU}\big(\hat{A} H^{(l)} W^{(l)}\big)\) w
 By breadth-first search from node <<node>>, the distances to nodes 1 to <<n_nodes>> are \(<<dist_text>>\).
 \textbf{(a)} After <<layers>> <<"layer" if layers == 1 else "layers">> node <<node>> has received information from the nodes
 at distance at most <<layers>>: <<within_text>>, that is \(<<answer.parts[0].answer.value|num>>\) nodes (itself included).
+
 \textbf{(b)} The farthest node is \(<<answer.parts[1].answer.value|num>>\) hops away, so
 \(<<answer.parts[1].answer.value|num>>\) layers are needed before every node can influence node <<node>>.
 """
