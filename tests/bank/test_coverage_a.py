@@ -37,6 +37,7 @@ NUMERIC_IDS = (
     "dl/attention/vit-tokens",
     "dl/train/batch-vs-layer-norm",
     "dl/cnn/weight-sharing-params",
+    "dl/train/info-nce-loss",
 )
 
 
@@ -349,6 +350,16 @@ def test_weight_sharing_params_match_torch(solve):
         assert out.shape[1:] == (c_out, size, size)
         assert parts(v) == [sum(t.numel() for t in fc.parameters()), sum(t.numel() for t in conv.parameters()),
                             out.shape[-1] * out.shape[-2]]
+
+
+def test_info_nce_loss_matches_torch_cross_entropy(solve):
+    for seed in SEEDS:
+        v = solve("dl/train/info-nce-loss", seed)
+        z = torch.tensor(v.params["embeddings"], dtype=torch.float64)
+        sims = F.cosine_similarity(z[0:1], z, dim=1)
+        logits = (sims / v.params["temperature"]).masked_fill(torch.arange(len(z)) == 0, float("-inf"))
+        loss = F.cross_entropy(logits[None], torch.tensor([1]))
+        assert parts(v) == pytest.approx([sims[1].item(), loss.item()], abs=1e-9)
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
