@@ -48,6 +48,7 @@ IDS = (
     "dl/attention/kv-cache-size",
     "dl/gnn/gcn-receptive-hops",
     "dl/rnn/lstm-hidden-from-params",
+    "dl/compression/filter-pruning",
 )
 
 
@@ -398,6 +399,32 @@ def test_magnitude_pruning_matches_torch_prune(solve):
         assert int((layer.weight == 0).sum()) == p["prune"]
         with torch.no_grad():
             assert np.allclose(out.array, layer(t64(p["x"])).numpy())
+
+
+def test_filter_pruning_matches_rebuilt_torch_layers(solve):
+    from torch.nn.utils import prune
+
+    for seed in SEEDS:
+        v = solve("dl/compression/filter-pruning", seed)
+        p = v.params
+        first = nn.Conv2d(p["c0"], p["c1"], p["k1"])
+        second = nn.Conv2d(p["c1"], p["c2"], p["k2"])
+        # choose the filters with the smallest L1 norms as torch's structured pruning does, then rebuild
+        prune.ln_structured(first, "weight", amount=p["removed"], n=1, dim=0)
+        keep = torch.nonzero(first.weight_mask.flatten(1).sum(1) > 0).flatten()
+        assert len(keep) == p["c1"] - p["removed"]
+        small1 = nn.Conv2d(p["c0"], len(keep), p["k1"])
+        small2 = nn.Conv2d(len(keep), p["c2"], p["k2"])
+        with torch.no_grad():
+            small1.weight.copy_(first.weight[keep])
+            small1.bias.copy_(first.bias[keep])
+            small2.weight.copy_(second.weight[:, keep])
+            small2.bias.copy_(second.bias)
+            x = torch.randn(1, p["c0"], 12, 12)
+            # the rebuilt network computes what the masked one does once the pruned maps are dropped
+            full = second(torch.relu(first(x)) * first.weight_mask.flatten(1).amax(1)[None, :, None, None])
+            assert torch.allclose(small2(torch.relu(small1(x))), full, atol=1e-5)
+        assert v.answer.value == n_params(small1, small2)
 
 
 # --------------------------------------------------------------------------- distillation
