@@ -49,6 +49,7 @@ IDS = (
     "dl/gnn/gcn-receptive-hops",
     "dl/rnn/lstm-hidden-from-params",
     "dl/compression/filter-pruning",
+    "dl/attention/padding-mask-weights",
 )
 
 
@@ -295,6 +296,22 @@ def test_causal_attention_weights_match_scaled_dot_product_attention(solve):
         assert a.agrees_with(weights.numpy()) and np.allclose(a.array, weights.numpy(), atol=5e-4)
         assert np.allclose(b.array, out[v.params["token"] - 1].numpy(), atol=5e-4)
         assert np.all(np.triu(a.array, 1) == 0)
+
+
+def test_padding_mask_weights_match_sdpa_with_a_boolean_mask(solve):
+    for seed in SEEDS:
+        v = solve("dl/attention/padding-mask-weights", seed)
+        s, pad = t64(v.params["scores"]), v.params["padding"]
+        rows, n = s.shape
+        keep = torch.ones(rows, n, dtype=torch.bool)
+        keep[:, n - pad:] = False  # True = takes part in attention
+        q = s * math.sqrt(n)  # Q K^T / sqrt(n) = S with K = I
+        eye = torch.eye(n, dtype=torch.float64)
+        weights = F.scaled_dot_product_attention(q[None], eye[None], eye[None], attn_mask=keep[None])[0]
+        a, b = parts(v)
+        assert np.allclose(a.array, weights.numpy(), atol=5e-4)
+        buggy = torch.softmax(torch.where(keep, s, torch.zeros_like(s)), dim=-1)
+        assert b.value == pytest.approx(buggy[0, n - pad:].sum().item(), abs=1e-9)
 
 
 def test_attention_cost_matches_flop_counter_and_tensor_sizes(solve):
