@@ -38,6 +38,7 @@ NUMERIC_IDS = (
     "dl/train/batch-vs-layer-norm",
     "dl/cnn/weight-sharing-params",
     "dl/train/info-nce-loss",
+    "dl/rnn/teacher-forcing-loss",
 )
 
 
@@ -360,6 +361,23 @@ def test_info_nce_loss_matches_torch_cross_entropy(solve):
         logits = (sims / v.params["temperature"]).masked_fill(torch.arange(len(z)) == 0, float("-inf"))
         loss = F.cross_entropy(logits[None], torch.tensor([1]))
         assert parts(v) == pytest.approx([sims[1].item(), loss.item()], abs=1e-9)
+
+
+def test_teacher_forcing_loss_matches_torch(solve):
+    for seed in SEEDS:
+        v = solve("dl/rnn/teacher-forcing-loss", seed)
+        log_table = torch.log(torch.tensor(v.params["table"], dtype=torch.float64))
+        target = torch.tensor(["abc".index(t) for t in v.params["target"]])
+        teacher_inputs = torch.cat([torch.tensor([0]), target[:-1] + 1])
+        tf = F.nll_loss(log_table[teacher_inputs], target, reduction="sum")
+        outputs, prev = [], 0
+        for _ in target:
+            prev = int(torch.argmax(log_table[prev])) + 1
+            outputs.append(prev - 1)
+        outputs = torch.tensor(outputs)
+        free_inputs = torch.cat([torch.tensor([0]), outputs[:-1] + 1])
+        fr = F.nll_loss(log_table[free_inputs], target, reduction="sum")
+        assert parts(v) == pytest.approx([tf.item(), fr.item(), int((outputs != target).sum())], abs=1e-9)
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
