@@ -50,6 +50,7 @@ IDS = (
     "dl/rnn/lstm-hidden-from-params",
     "dl/compression/filter-pruning",
     "dl/attention/padding-mask-weights",
+    "dl/distillation/kd-gradient",
 )
 
 
@@ -461,6 +462,21 @@ def test_kd_loss_matches_torch(solve):
         assert c.value == pytest.approx((alpha * kd + (1 - alpha) * ce).item(), abs=1e-9)
         # forgetting the T^2 factor is outside the tolerance
         assert not b.accepts(kd.item() / temp**2)
+
+
+def test_kd_gradient_matches_autograd(solve):
+    for seed in SEEDS:
+        v = solve("dl/distillation/kd-gradient", seed)
+        p = v.params
+        temp = p["temperature"]
+        s = t64(p["student"]).requires_grad_()
+        soft = F.softmax(t64(p["teacher"]) / temp, dim=-1)
+        (F.kl_div(F.log_softmax(s / temp, dim=-1), soft, reduction="sum") * temp**2).backward()
+        grad, factor = parts(v)
+        assert np.allclose(grad.array, s.grad.numpy(), atol=1e-12)
+        plain = t64(p["student"]).requires_grad_()
+        F.kl_div(F.log_softmax(plain / temp, dim=-1), soft, reduction="sum").backward()
+        assert torch.allclose(s.grad, plain.grad * factor.value)
 
 
 # --------------------------------------------------------------------------- GNN
