@@ -15,7 +15,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from generator.answers import Essay, Matrix, MultiPart
+from generator.answers import Essay, Matrix, MultiPart, Numerical
 from generator.errors import ParamError
 
 SEEDS = range(15)
@@ -39,6 +39,7 @@ NUMERIC_IDS = (
     "dl/cnn/weight-sharing-params",
     "dl/train/info-nce-loss",
     "dl/rnn/teacher-forcing-loss",
+    "dl/generative/cycle-consistency-loss",
 )
 
 
@@ -62,6 +63,8 @@ def test_modelled_mistakes_lie_outside_the_tolerance(solve, qid):
     for seed in range(30):
         v = solve(qid, seed)
         for part in v.answer.parts:
+            if not isinstance(part.answer, Numerical):  # vectors and matrices carry no modelled mistakes
+                continue
             assert part.answer.mistakes, f"{qid} part {part.label}: no modelled mistakes"
             assert not part.answer.accepted_mistakes(), (qid, seed, part.label)
             for m in part.answer.mistakes:
@@ -378,6 +381,24 @@ def test_teacher_forcing_loss_matches_torch(solve):
         free_inputs = torch.cat([torch.tensor([0]), outputs[:-1] + 1])
         fr = F.nll_loss(log_table[free_inputs], target, reduction="sum")
         assert parts(v) == pytest.approx([tf.item(), fr.item(), int((outputs != target).sum())], abs=1e-9)
+
+
+def test_cycle_consistency_loss_matches_torch_l1(solve):
+    for seed in SEEDS:
+        v = solve("dl/generative/cycle-consistency-loss", seed)
+        p = v.params
+        x, y = (torch.tensor(p[k], dtype=torch.float64) for k in ("x", "y"))
+        g = torch.nn.Linear(1, 1).double()  # the per-pixel generators as 1x1 linear layers
+        f = torch.nn.Linear(1, 1).double()
+        with torch.no_grad():
+            g.weight.fill_(p["a"]), g.bias.fill_(p["b"]), f.weight.fill_(p["c"]), f.bias.fill_(p["d"])
+            rec_x, rec_y = f(g(x[:, None]))[:, 0], g(f(y[:, None]))[:, 0]
+        l1 = torch.nn.L1Loss()
+        cyc = l1(rec_x, x) + l1(rec_y, y)
+        rec, got_cyc, total = (part.answer for part in v.answer.parts)
+        np.testing.assert_allclose(rec.array, rec_x.numpy(), atol=1e-9)
+        assert got_cyc.value == pytest.approx(cyc.item(), abs=1e-9)
+        assert total.value == pytest.approx(p["adv_g"] + p["adv_f"] + p["lam"] * cyc.item(), abs=1e-9)
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
