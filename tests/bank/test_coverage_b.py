@@ -51,6 +51,7 @@ IDS = (
     "dl/compression/filter-pruning",
     "dl/attention/padding-mask-weights",
     "dl/distillation/kd-gradient",
+    "dl/autoregressive/made-masks",
 )
 
 
@@ -638,6 +639,27 @@ def test_pixelcnn_mask_matches_torch_masked_conv(solve):
         allowed = torch.tensor([[(i, j) < (c, c) or (p["mask"] == "B" and (i, j) == (c, c)) for j in range(k)]
                                 for i in range(k)])
         assert torch.equal(seen, allowed)
+
+
+def test_made_masks_make_a_torch_autoencoder_autoregressive(solve):
+    from torch.autograd.functional import jacobian
+
+    torch.manual_seed(0)
+    for seed in SEEDS:
+        v = solve("dl/autoregressive/made-masks", seed)
+        p = v.params
+        d, h = p["n_inputs"], len(p["degrees"])
+        w_mask, v_mask, reach = parts(v)
+        enc, dec = nn.Linear(d, h).double(), nn.Linear(h, d).double()
+        mw, mv = t64(w_mask.array), t64(v_mask.array)
+
+        def made(x, enc=enc, dec=dec, mw=mw, mv=mv):
+            return dec.bias + (torch.tanh(enc.bias + x @ (enc.weight * mw).T)) @ (dec.weight * mv).T
+
+        jac = jacobian(made, torch.randn(d, dtype=torch.float64))  # (outputs, inputs)
+        depends = jac.abs() > 1e-12
+        assert not torch.triu(depends).any()  # output d never sees x_d or later inputs: autoregressive
+        assert int(depends[p["output"] - 1].sum()) == reach.value
 
 
 def test_autoregressive_param_count_matches_torch_modules(solve):
