@@ -52,6 +52,7 @@ IDS = (
     "dl/attention/padding-mask-weights",
     "dl/distillation/kd-gradient",
     "dl/autoregressive/made-masks",
+    "dl/compression/quantized-linear",
 )
 
 
@@ -400,6 +401,24 @@ def test_minmax_qparams_match_torch_observer(solve):
         assert z == int(zero_point)
         assert q == code.int_repr().item()
     assert schemes == {"affine", "symmetric"}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_quantized_linear_matches_torch_quantized_tensors(solve):
+    for seed in SEEDS:
+        v = solve("dl/compression/quantized-linear", seed)
+        p = v.params
+        real_x = p["s_x"] * (torch.tensor(p["x_codes"], dtype=torch.float32) - p["z_x"])
+        x = torch.quantize_per_tensor(real_x, p["s_x"], p["z_x"], torch.quint8)
+        w = torch.quantize_per_tensor(p["s_w"] * torch.tensor(p["w_codes"], dtype=torch.float32), p["s_w"], 0, torch.qint8)
+        assert x.int_repr().tolist() == p["x_codes"] and w.int_repr().tolist() == p["w_codes"]
+        y = F.linear(x.dequantize().double(), w.dequantize().double(), t64(p["bias"]))
+        q_y = torch.quantize_per_tensor(y.float(), p["s_y"], p["z_y"], torch.quint8)
+        acc, out, codes = parts(v)
+        assert np.allclose(out.array, y.numpy(), atol=1e-5)
+        assert codes.array.astype(int).tolist() == q_y.int_repr().int().tolist()
+        centred = t64(p["x_codes"]) - p["z_x"]
+        assert acc.array.tolist() == (t64(p["w_codes"]) @ centred).tolist()
 
 
 def test_magnitude_pruning_matches_torch_prune(solve):
