@@ -142,16 +142,18 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, r
     column; every row that can be graded is graded.
     """
     from .grading import grade
+    from .grading.scoring import paused_gc
     from .grading.writers import grade_writers
 
     out = out or Path("results") / Path(manifest_path).resolve().parent.name
     check_output(out)
     result = grade(manifest_path, responses_path, rules_path)
-    if feedback:
-        with click.progressbar(length=1, label="Typesetting feedback", file=sys.stderr) as bar:
-            write_build(result, out, grade_writers(progress=lambda done, total: _advance(bar, done, total)))
-    else:
-        write_build(result, out, grade_writers(feedback=False))
+    with paused_gc():
+        if feedback:
+            with click.progressbar(length=1, label="Typesetting feedback", file=sys.stderr) as bar:
+                write_build(result, out, grade_writers(progress=lambda done, total: _advance(bar, done, total)))
+        else:
+            write_build(result, out, grade_writers(feedback=False))
     for p in result.problems:
         click.echo(f"warning: {p.text()}", err=True)
     present = sum(s.present for s in result.students)
