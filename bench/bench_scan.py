@@ -10,7 +10,7 @@ stray strokes) on pages rendered at 150, 200 or 300 dpi, each distorted
 (rotation ±10°, a fifth upside down, perspective skew up to 2 %, scale
 0.85-1.1, blur, noise, JPEG quality 30 for half, a folded corner hiding
 one marker for 15 %). The pages are written as JPEG images inside PDFs
-(50 pages per file, as a scanner's batch), shuffled.
+(quality 75, 50 pages per file, as a scanner's batches), shuffled.
 
 Reports:
 
@@ -26,12 +26,14 @@ The machine is shared, so timings are noisy: run it more than once.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 import yaml
 from click.testing import CliRunner
@@ -81,13 +83,14 @@ def run(pages: int) -> None:
                 for col, text in t.cells.items():
                     truth[sheet["student_id"], col] = text
                 ambiguous |= {(sheet["student_id"], c) for c in t.ambiguous}
-                images.append(distort(img, rng, **random_distortion(rng)))
+                scanned = distort(img, rng, **random_distortion(rng))
+                images.append(cv2.imencode(".jpg", scanned, [cv2.IMWRITE_JPEG_QUALITY, 75])[1].tobytes())
         print(f"simulated {len(images)} pages in {time.perf_counter() - started:.1f} s")
         scans = tmp / "scans"
         scans.mkdir()
         order = rng.permutation(len(images))
         for k in range(0, len(order), 50):
-            pil = [Image.fromarray(images[i]) for i in order[k:k + 50]]
+            pil = [Image.open(io.BytesIO(images[i])) for i in order[k:k + 50]]
             pil[0].save(scans / f"batch{k // 50:03d}.pdf", save_all=True, append_images=pil[1:], resolution=200,
                         quality=75)
         del images

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ PDF_SUFFIXES = (".pdf",)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 #: PDF pages are rendered at this many pixels per point (144 dpi).
 PDF_SCALE = 2.0
+#: A scanned JPEG larger than this (pixels, longer side) is decoded at half size.
+REDUCE_ABOVE = 2400
 
 
 class ScanInputError(VariantexError):
@@ -69,6 +72,34 @@ def expand(inputs: list[Path]) -> list[PageRef]:
     return [PageRef(str(f), k) for f in files for k in range(_count(f))]
 
 
+_DRAW_ONE_IMAGE = re.compile(rb"^\s*q\s+([\d.]+)\s+0+(?:\.0*)?\s+0+(?:\.0*)?\s+([\d.]+)\s+[-\d.]+\s+[-\d.]+\s+cm\s+"
+                             rb"(/[^\s/]+)\s+Do\s+Q\s*$")
+
+
+def _scanned_image(path: Path, index: int) -> np.ndarray | None:
+    """The page's image itself when the page is one JPEG drawn upright over it (as scanners write PDFs).
+
+    Decoding the JPEG (at half size when it is larger than
+    :data:`REDUCE_ABOVE` pixels, by libjpeg's own scaling) is several times
+    faster than rendering the page; None for any other page (it is rendered).
+    """
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[index]
+        xobjects = page.get("/Resources", {}).get("/XObject", {})
+        m = _DRAW_ONE_IMAGE.match(page.Contents.read_bytes()) if "/Contents" in page and \
+            isinstance(page.Contents, pikepdf.Stream) else None
+        if m is None or len(xobjects) != 1 or m.group(3).decode() not in xobjects:
+            return None
+        image = xobjects[m.group(3).decode()]
+        if image.get("/Subtype") != "/Image" or image.get("/Filter") != "/DCTDecode" or "/Decode" in image:
+            return None
+        big = max(int(image.Width), int(image.Height)) > REDUCE_ABOVE
+        flag = cv2.IMREAD_REDUCED_GRAYSCALE_2 if big else cv2.IMREAD_GRAYSCALE
+        return cv2.imdecode(np.frombuffer(image.read_raw_bytes(), np.uint8), flag)
+
+
 def load_gray(ref: PageRef) -> np.ndarray | str:
     """The page as an 8-bit grey image, or the reason it cannot be read."""
     path = Path(ref.path)
@@ -77,6 +108,9 @@ def load_gray(ref: PageRef) -> np.ndarray | str:
         if suffix in PDF_SUFFIXES:
             import pypdfium2 as pdfium
 
+            scanned = _scanned_image(path, ref.index)
+            if scanned is not None:
+                return scanned
             doc = pdfium.PdfDocument(str(path))
             try:
                 bitmap = doc[ref.index].render(scale=PDF_SCALE, grayscale=True)

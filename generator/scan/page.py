@@ -38,7 +38,7 @@ INK_RATIO = 0.70
 #: Largest reprojection error of the marker corners (canonical pixels) for a page to be read.
 MAX_REPROJECTION = 4.0
 #: Markers are looked for on a copy of the page this many pixels on its longer side.
-DETECT_SIDE = 1100
+DETECT_SIDE = 1000
 
 _DICT = None
 _DETECTOR = None
@@ -51,6 +51,9 @@ def detector() -> cv2.aruco.ArucoDetector:
         _DICT = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
         params = cv2.aruco.DetectorParameters()
         params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+        # a marker's perimeter is about a fifth of the page's height: skip far smaller and larger candidates
+        params.minMarkerPerimeterRate = 0.06
+        params.maxMarkerPerimeterRate = 0.6
         _DETECTOR = cv2.aruco.ArucoDetector(_DICT, params)
     return _DETECTOR
 
