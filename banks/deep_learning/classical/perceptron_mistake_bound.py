@@ -51,7 +51,7 @@ class PerceptronMistakeBound(Question):
               "Novikoff (1962); Shalev-Shwartz & Ben-David, Understanding Machine Learning (2014), theorem 9.1")
     stem = r"""
 The labelled points in the table (drawn in the figure) are separated through the origin by the unit vector
-\(u = \bigl(\tfrac{<<u[0]>>}{<<u[2]>>}, \tfrac{<<u[1]>>}{<<u[2]>>}\bigr)\), that is, \(y_i\, u^\top x_i > 0\)
+\(u = \bigl(<<u_tex[0]>>, <<u_tex[1]>>\bigr)\), that is, \(y_i\, u^\top x_i > 0\)
 for every point.
 \begin{center}
 \begin{tabular}{cccc}
@@ -109,6 +109,7 @@ mistakes are whole numbers, so at most \(<<mistakes>>\).
                 "margins": ", ".join(rf"\({v:.3f}\)" for v in margins),
                 "figure_body": scatter_tikz(p["points"], p["labels"], p["u"]),
                 "figure_text": scatter_alt(p["points"], p["labels"], p["u"]),
+                "u_tex": [("-" if v < 0 else "") + rf"\tfrac{{{abs(v)}}}{{{p['u'][2]}}}" for v in p["u"][:2]],
                 "u_sum": f"{p['u'][0]} x_{{i1}} {'-' if p['u'][1] < 0 else '+'} {abs(p['u'][1])} x_{{i2}}",
                 "bound": (r / gamma) ** 2, "mistakes": math.floor((r / gamma) ** 2 + 1e-9)}
 

@@ -63,7 +63,7 @@ Give (a) the similarity \(s_{12}\) of the positive pair and (b) the loss \(\ell_
 
 (b) The similarities of \(z_1\) with \(z_2, \dots, z_{<<n>>}\) are <<sim_list>>; divided by \(\tau\) they are the
 logits of a softmax over the <<n - 1>> other views, with \(z_2\) as the target:
-\[ \ell_{1,2} = -\frac{s_{12}}{\tau} + \ln\sum_{k=2}^{<<n>>} e^{s_{1k}/\tau} = -<<logit12|num(4)>> + <<lse|num(4)>>
+\[ \ell_{1,2} = -\frac{s_{12}}{\tau} + \ln\sum_{k=2}^{<<n>>} e^{s_{1k}/\tau} = <<(-logit12)|num(4)>> + <<lse|num(4)>>
  = <<loss|num(3)>>. \]
 The anchor's similarity with itself (\(s_{11} = 1\)) is left out of the sum; the loss is small when the positive
 is much more similar than every negative.
