@@ -40,6 +40,7 @@ NUMERIC_IDS = (
     "dl/train/info-nce-loss",
     "dl/rnn/teacher-forcing-loss",
     "dl/generative/cycle-consistency-loss",
+    "dl/backprop/residual-gradient-flow",
 )
 
 
@@ -399,6 +400,22 @@ def test_cycle_consistency_loss_matches_torch_l1(solve):
         np.testing.assert_allclose(rec.array, rec_x.numpy(), atol=1e-9)
         assert got_cyc.value == pytest.approx(cyc.item(), abs=1e-9)
         assert total.value == pytest.approx(p["adv_g"] + p["adv_f"] + p["lam"] * cyc.item(), abs=1e-9)
+
+
+def test_residual_gradient_flow_matches_autograd(solve):
+    for seed in SEEDS:
+        v = solve("dl/backprop/residual-gradient-flow", seed)
+        weights = torch.tensor(v.params["weights"], dtype=torch.float64)
+        grads = []
+        for residual in (False, True):
+            x0 = torch.tensor(1.7, dtype=torch.float64, requires_grad=True)
+            x = x0
+            for w in weights:
+                x = x + w * x if residual else w * x
+            x.backward()
+            grads.append(x0.grad.item())
+        assert parts(v) == pytest.approx(grads, abs=1e-12)
+        assert grads[0] < 1 < grads[1]
 
 
 # --------------------------------------------------------------------------- softmax cross-entropy gradient
