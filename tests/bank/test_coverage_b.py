@@ -53,6 +53,7 @@ IDS = (
     "dl/distillation/kd-gradient",
     "dl/autoregressive/made-masks",
     "dl/compression/quantized-linear",
+    "dl/code/einsum-shape",
 )
 
 
@@ -261,6 +262,18 @@ def test_sequential_params_match_the_model_built_from_the_code(bank, solve):
             pool = bank.questions["dl/code/sequential-params"].solve(dict(p))
             assert v.answer.value + buffers in {o.value for o in pool.wrong}
         assert "nn.Sequential(" in v.stem_tex
+
+
+def test_einsum_shape_matches_torch_einsum(solve):
+    equations = set()
+    for seed in range(25):
+        v = solve("dl/code/einsum-shape", seed)
+        p = v.params
+        equations.add(p["equation"])
+        operands = [torch.zeros(s, device="meta") for s in p["shapes"]]
+        assert v.answer.array.astype(int).tolist() == list(torch.einsum(p["equation"], *operands).shape)
+        assert p["equation"] in v.stem_tex
+    assert len(equations) >= 6
 
 
 # --------------------------------------------------------------------------- attention
