@@ -54,6 +54,7 @@ IDS = (
     "dl/autoregressive/made-masks",
     "dl/compression/quantized-linear",
     "dl/code/einsum-shape",
+    "dl/attention/gqa-params",
 )
 
 
@@ -277,6 +278,23 @@ def test_einsum_shape_matches_torch_einsum(solve):
 
 
 # --------------------------------------------------------------------------- attention
+
+
+def test_gqa_params_match_torch_projections_that_run_gqa(solve):
+    for seed in SEEDS:
+        v = solve("dl/attention/gqa-params", seed)
+        d, h, g, bias = (v.params[k] for k in ("dim", "heads", "kv_heads", "bias"))
+        head = d // h
+        q_proj, o_proj = nn.Linear(d, d, bias=bias), nn.Linear(d, d, bias=bias)
+        k_proj, v_proj = nn.Linear(d, g * head, bias=bias), nn.Linear(d, g * head, bias=bias)
+        x = torch.randn(1, 5, d)
+        with torch.no_grad():
+            q = q_proj(x).view(1, 5, h, head).transpose(1, 2)
+            k = k_proj(x).view(1, 5, g, head).transpose(1, 2)
+            val = v_proj(x).view(1, 5, g, head).transpose(1, 2)
+            out = F.scaled_dot_product_attention(q, k, val, enable_gqa=True).transpose(1, 2).reshape(1, 5, d)
+            assert o_proj(out).shape == x.shape
+        assert v.answer.value == n_params(q_proj, k_proj, v_proj, o_proj)
 
 
 def test_kv_cache_size_matches_torch_tensors_and_gqa_attention(solve):
