@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
 import numpy as np
@@ -51,12 +52,19 @@ def plain_number(x: Any) -> int | float:
     return x
 
 
+def fixed_decimals(x: float, places: int) -> str:
+    """``x`` with exactly ``places`` decimals, rounded half away from zero on its shortest decimal form,
+    as a person rounds (6.5625 to 3 places is 6.563; the binary float's own half-to-even gives 6.562)."""
+    return str(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def format_number(x: float, places: int | None = None) -> str:
     """Format a number for a paper or key.
 
     Python ints print exactly, however large (``2**180`` in full); integral
     floats print as integers (``12``, not ``12.0``); others with
-    ``places`` decimals when given, else with 6 significant digits. A minus
+    ``places`` decimals when given (rounded half away from zero: 6.5625 to
+    3 places is 6.563), else with 6 significant digits. A minus
     sign is ASCII ``-``; LaTeX math mode typesets it as a minus.
     """
     if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
@@ -64,7 +72,7 @@ def format_number(x: float, places: int | None = None) -> str:
     if _is_integral(x):
         return str(int(x))
     if places is not None:
-        text = f"{x:.{places}f}"
+        text = fixed_decimals(x, places)
         return "0" if float(text) == 0 else text
     return f"{x:.6g}"
 

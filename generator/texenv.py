@@ -37,7 +37,7 @@ import numpy as np
 from pylatex.utils import escape_latex
 
 from . import fonts
-from .answers import LETTERS, format_number
+from .answers import LETTERS, fixed_decimals, format_number
 
 
 def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -159,7 +159,7 @@ def _fixed(x: float, places: int | None) -> str:
     """``x`` with exactly ``places`` decimals (whole numbers too), or as format_number prints it without."""
     if places is None:
         return format_number(x)
-    text = f"{x:.{places}f}"
+    text = fixed_decimals(x, places)
     return text.lstrip("-") if float(text) == 0 else text
 
 
