@@ -130,7 +130,8 @@ def test_scan_accounts_for_every_page_and_grades_like_the_simulation(scanned_cla
     missing = [x for x in report if x["status"] == "missing"]
     assert [(x["student_id"], int(x["sheet_page"])) for x in missing] == [c["lost"][:2]]
     assert [x["student_id"] for x in report if x["status"] == "absent"] == [c["absent"]]
-    assert "<img" in (out / "review.html").read_text(encoding="utf-8") or not c["lost"]
+    review = (out / "review.html").read_text(encoding="utf-8")
+    assert "blank.png" in review and "data:image/png;base64," in review and f"{c['lost'][0]}" in review
 
     sheets = {s["student_id"]: s for s in c["layout"]["sheets"]}
     lost_sid, lost_page = c["lost"][:2]
