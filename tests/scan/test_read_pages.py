@@ -138,3 +138,13 @@ def test_page_without_a_readable_qr_is_matched_by_its_page_code(tmp_path, built,
     assert (r.student_id, r.page, r.paper_id, r.identified_by) == (sheet["student_id"], 2, sheet["paper_id"],
                                                                   "page code")
     assert not r.problem and r.fields
+
+
+def test_sheet_of_another_exam_is_reported_not_read(tmp_path, built, layout):
+    sheet = layout["sheets"][0]
+    img = render_page(str(built / "sheets" / f"{sheet['student_id']}.pdf"), 0, 150)
+    path = tmp_path / "other.png"
+    cv2.imwrite(str(path), img)
+    other = dict(layout, exam_hash="0123456789ab")
+    (r,) = read_pages([PageRef(str(path), 0)], other, workers=1)
+    assert "another exam" in r.problem and layout["exam_hash"] in r.problem and not r.fields
