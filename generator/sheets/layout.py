@@ -23,9 +23,9 @@ Field kinds and their bubbles (``[x, y, r, value]``):
   printed decimal point and ``dec_digits`` after it (see :func:`number_shape`);
 - ``points`` (essays, vectors/matrices and short text, marked by hand): one
   bubble per whole point ``0 … max`` (value the points) and a ``+0.5``
-  bubble (value ``+0.5``) when the marks are not whole or at most 4; a
-  question worth more than 10 has a tens row (values ``t0``, ``t10``, …)
-  and a units row (``0`` … ``9``);
+  bubble (value ``+0.5``) when the marks are not whole or at most 4; when
+  they do not fit one row (:data:`POINTS_PER_ROW`), a tens row (values
+  ``t0``, ``t10``, …) and a units row (``0`` … ``9``);
 - ``student_number`` (anonymous papers): :data:`STUDENT_NUMBER_DIGITS`
   digit columns, value ``"<column>:<digit>"``.
 """
@@ -64,6 +64,9 @@ COLUMN_W = 252.0
 GUTTER = 11.0
 FIELD_GAP = 7.0
 STUDENT_NUMBER_DIGITS = 8
+#: Points bubbles: at most this many in a row (0-10 and +0.5 fit a column), this far apart.
+POINTS_PER_ROW = 11
+POINTS_PITCH = 18.0
 #: Digit columns of a number: at most this many.
 MAX_DIGITS = 10
 MAX_DECIMALS = 4
@@ -179,8 +182,9 @@ def _cells(question: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], flo
 
 def _choice(column: str, label: str, values: list[str], shown: list[str], kind_info: dict) -> Field:
     h = 2 * RADIUS + 8
-    bubbles = [[LABEL_W + 14 + k * OPTION_PITCH, h / 2, RADIUS, v] for k, v in enumerate(values)]
-    width = LABEL_W + 14 + len(values) * OPTION_PITCH
+    pitch = min(OPTION_PITCH, (COLUMN_W - LABEL_W - 14) / max(1, len(values)))  # many options: closer
+    bubbles = [[LABEL_W + 14 + k * pitch, h / 2, RADIUS, v] for k, v in enumerate(values)]
+    width = LABEL_W + 14 + len(values) * pitch
     return Field(column, "choice", [0, 0, width, h], bubbles, label, {**kind_info, "shown": shown})
 
 
@@ -207,14 +211,14 @@ def _number(column: str, label: str, int_digits: int, dec_digits: int, kind: str
 def _points(column: str, label: str, max_points: float) -> Field:
     whole, half = points_values(max_points)
     rows: list[list[str]] = []
-    if len(whole) <= 11:
+    if len(whole) + half <= POINTS_PER_ROW:
         rows.append([str(v) for v in whole])
     else:
         rows.append([f"t{10 * t}" for t in range(int(max_points // 10) + 1)])
         rows.append([str(u) for u in range(10)])
     if half:
         rows[-1].append("+0.5")
-    pitch = 21.0
+    pitch = POINTS_PITCH
     y = 14.0 + RADIUS + 2
     bubbles = []
     for r, values in enumerate(rows):

@@ -86,3 +86,36 @@ def test_anonymous_sheet_has_a_student_number_grid():
     assert read_field(f, _fills(f, marks)).value == "00202501"  # a student number keeps its zeros
     gap = {"2:2": 1, "4:2": 1}
     assert read_field(f, _fills(f, gap)).value is None
+
+
+@pytest.mark.parametrize("points", [1, 2.5, 4, 9.5, 10, 10.5, 11, 25, 99.5])
+def test_points_fields_fit_a_column_and_read_every_mark(points):
+    from generator.sheets.layout import COLUMN_W
+
+    (f,) = question_fields({"number": 3, "points": points, "answer": {"type": "essay", "model_answer_tex": ""}})
+    f = f.to_json()
+    assert f["box"][2] - f["box"][0] <= COLUMN_W
+    values = [b[3] for b in f["bubbles"]]
+    steps = [k / 2 for k in range(int(points * 2) + 1)] if "+0.5" in values else list(range(int(points) + 1))
+    for x in steps:
+        whole = int(x)
+        if any(v.startswith("t") for v in values):
+            marks = {f"t{10 * (whole // 10)}": 1, str(whole % 10): 1}
+        else:
+            marks = {str(whole): 1}
+        if x != whole:
+            marks["+0.5"] = 1
+        assert read_field(f, _fills(f, marks)).value == f"{x:g}"
+
+
+def test_many_options_fit_a_column():
+    from generator.sheets.layout import COLUMN_W
+
+    q = {"number": 1, "points": 1, "answer": {"type": "single_choice", "options": [
+        {"letter": c} for c in "abcdefghij"]}}
+    (f,) = question_fields(q)
+    f = f.to_json()
+    assert f["box"][2] - f["box"][0] <= COLUMN_W
+    xs = [b[0] for b in f["bubbles"]]
+    assert np.diff(xs).min() > 2 * f["bubbles"][0][2]
+    assert read_field(f, _fills(f, {"h": 1})).value == "h"
