@@ -55,6 +55,7 @@ IDS = (
     "dl/compression/quantized-linear",
     "dl/code/einsum-shape",
     "dl/attention/gqa-params",
+    "dl/gnn/gat-attention",
 )
 
 
@@ -760,6 +761,31 @@ class _GAT(nn.Module):
         scores = (h * self.att_dst).sum(-1)[:, None] + (h * self.att_src).sum(-1)[None]  # (dst, src, heads)
         scores = F.leaky_relu(scores, 0.2).masked_fill(~adj[..., None], float("-inf"))
         return torch.einsum("ijh,jhg->ihg", scores.softmax(dim=1), h).reshape(len(x), -1) + self.bias
+
+
+def test_gat_attention_matches_the_torch_gat_head(solve):
+    for seed in SEEDS:
+        v = solve("dl/gnn/gat-attention", seed)
+        p = v.params
+        z = t64(p["features"])
+        n, f = z.shape
+        head = _GAT(f, f, 1).double()
+        adj = torch.zeros(n, n, dtype=torch.bool)
+        adj[0, 0] = True
+        for j in p["neighbours"]:
+            adj[0, j - 1] = True
+        adj |= torch.eye(n, dtype=torch.bool)  # the other rows only need some neighbour
+        with torch.no_grad():
+            head.lin.weight.copy_(torch.eye(f, dtype=torch.float64))  # z = W h with W = I: h is z
+            head.att_dst.copy_(t64(p["a_self"]).view(1, 1, f))
+            head.att_src.copy_(t64(p["a_neigh"]).view(1, 1, f))
+            head.bias.zero_()
+            out = head(z, adj)
+        alpha, new = parts(v)
+        order = [0, *sorted(j - 1 for j in p["neighbours"])]
+        scores = F.leaky_relu(z[0] @ t64(p["a_self"]) + z[order] @ t64(p["a_neigh"]), 0.2)
+        assert np.allclose(alpha.array, scores.softmax(0).numpy(), atol=5e-4)
+        assert np.allclose(new.array, out[0].numpy(), atol=1e-3)
 
 
 def test_gnn_layer_params_match_torch_modules_that_run_on_a_graph(solve):
