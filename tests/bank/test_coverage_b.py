@@ -56,6 +56,7 @@ IDS = (
     "dl/code/einsum-shape",
     "dl/attention/gqa-params",
     "dl/gnn/gat-attention",
+    "dl/cnn/group-conv-cost",
 )
 
 
@@ -114,6 +115,23 @@ def test_group_conv_params_match_torch(solve):
         assert v.answer.value == n_params(layer)
         assert all(o.value >= 1 for o in v.answer.options)
         assert all(o.rationale for o in v.answer.options if not o.correct)
+
+
+def test_group_conv_cost_matches_flop_counter(solve):
+    from torch.utils.flop_counter import FlopCounterMode
+
+    for seed in SEEDS:
+        v = solve("dl/cnn/group-conv-cost", seed)
+        p = v.params
+        costs = []
+        for groups in (p["groups"], 1):
+            layer = nn.Conv2d(p["in_channels"], p["out_channels"], p["kernel"], stride=p["stride"],
+                              padding=p["padding"], groups=groups, bias=False, device="meta")
+            with FlopCounterMode(display=False) as counter:
+                y = layer(torch.empty(1, p["in_channels"], p["size"], p["size"], device="meta"))
+            costs.append(counter.get_total_flops() // 2)
+        size, macs, standard = (a.value for a in parts(v))
+        assert size == y.shape[-1] and [macs, standard] == costs
 
 
 def test_group_conv_key_is_not_given_away_by_its_rank(solve):
