@@ -57,8 +57,8 @@ class KernelFromOutputSize(Question):
 A convolution layer with stride \(<<stride>>\) and no dilation turns a \(<<size>>\times<<size>>\) input into
 a \(<<output>>\times<<output>>\) output (sizes rounded down, as in PyTorch's \texttt{Conv2d}).
 <% if unknown == "kernel" %>
-The input is zero-padded by \(<<padding>>\) on every side and the kernel is square with an odd size
-between 1 and 11. What is the kernel size \(k\)?
+<% if padding %>The input is zero-padded by \(<<padding>>\) on every side<% else %>The input is not padded<% endif %> and
+the kernel is square with an odd size between 1 and 11. What is the kernel size \(k\)?
 <% else %>
 The kernel is \(<<kernel>>\times<<kernel>>\) and the input is zero-padded by the same amount \(p\) on every
 side, with \(0 \le p \le 5\). What is \(p\)?
