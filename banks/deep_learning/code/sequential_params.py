@@ -106,7 +106,7 @@ In total \(<<answer.value|num>>\).
     def working(self, p):
         layers = _check(p)
         lines = [r"\texttt{model = nn.Sequential(}"]
-        lines += [r"\texttt{~~~~" + code_line(layer).replace("_", r"\_") + "}" for layer in layers]
+        lines += [r"\texttt{\mbox{}~~~~" + code_line(layer).replace("_", r"\_") + "}" for layer in layers]
         lines.append(r"\texttt{)}")
         rows = []
         for layer in layers:
