@@ -19,6 +19,8 @@ Decisions where the issue is silent:
 - negative marking (the section's fraction) only for a ``wrong`` single
   choice, multiple choice or true/false question; a blank or unreadable
   cell loses nothing; multi-part parts never go below 0;
+- a cell holding just ``unreadable`` (what ``variantex scan`` writes for an
+  item it could not read) is ``unreadable`` for every answer type, short text too;
 - an essay's cell ``Qn`` is the student's text, kept for the marker; its score
   is read from the column ``Qn_mark`` (a number from 0 to the question's
   points); without one the status is ``manual`` and the points 0.
@@ -57,6 +59,8 @@ MAX_MANIFEST_BYTES = 1024 * MiB
 CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _PLAIN = frozenset("0123456789.+-eE")
+#: A cell holding just this word is unreadable whatever the answer type (the scanner writes it).
+UNREADABLE = "unreadable"
 
 
 class ManifestError(VariantexError):
@@ -139,6 +143,8 @@ class Scorer:
     """
 
     def score(self, answer: dict[str, Any], text: str, section: dict[str, Any]) -> tuple[float, tuple[str, ...]]:
+        if text.strip().lower() == UNREADABLE:  # what `variantex scan` writes for a mark it could not read
+            raise Unreadable("the cell says 'unreadable' (the scanner could not read it)")
         return getattr(self, f"score_{answer['type']}")(answer, text, section)
 
     def score_numerical(self, a, text, section):

@@ -93,6 +93,13 @@ def test_all_right_all_wrong_and_blank(tmp_path):
     assert by[("S1", "6", "a")]["max_points"] == "3"
 
 
+def test_a_cell_the_scanner_could_not_read_is_unreadable_for_every_type(tmp_path):
+    _, scores, graded = run(tmp_path, COLUMNS + "\nS1,unreadable,Unreadable,unreadable,unreadable,unreadable,"
+                            "unreadable,unreadable,,,unreadable\n")
+    assert {g["status"] for g in graded if g["student_id"] == "S1" and g["question"] != "7"} == {"unreadable"}
+    assert scores["S1"]["total"] == "0"  # no negative marking for an unreadable choice
+
+
 def test_partial_multiple_choice(tmp_path):
     # 2 right (a, c) of 4: +1/2 each; 2 wrong: -1/2 each; floored at 0; section A's negative marking when 0
     _, scores, graded = run(tmp_path, COLUMNS + "\nS1,,a,,,,,,,,\nS2,,abc,,,,,,,,\nS3,,bd,,,,,,,,\n", mc="partial")
