@@ -18,21 +18,13 @@ import numpy as np
 from generator.answers import Matrix, MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
+from ._kd import logits, softmax
+
 TOL = 0.002
 
 
-def _softmax(z):
-    e = np.exp(z - z.max())
-    return e / e.sum()
-
-
 def _check(p):
-    t = np.asarray(p["teacher"], dtype=float)
-    s = np.asarray(p["student"], dtype=float)
-    if t.ndim != 1 or t.shape != s.shape or not 2 <= t.size <= 8:
-        raise ValueError("teacher and student must be lists of 2 to 8 logits, the same length")
-    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(s))) or max(np.abs(t).max(), np.abs(s).max()) > 50:
-        raise ValueError("logits must be finite numbers within +-50")
+    t, s = logits(p)
     temp = float(p["temperature"])
     if not 0.5 <= temp <= 100:
         raise ValueError("temperature must be from 0.5 to 100")
@@ -73,17 +65,17 @@ gradient roughly the same when the temperature is changed.
             s = rng.integers(-2, 5, size=n)
             temp = float(rng.choice([2, 3, 4, 5]))
             p = {"teacher": t.tolist(), "student": s.tolist(), "temperature": temp}
-            g = temp * (_softmax(s / temp) - _softmax(t / temp))
+            g = temp * (softmax(s / temp) - softmax(t / temp))
             if len(set(t.tolist())) == n and np.abs(g).max() >= 0.1:
                 return p
 
     def working(self, p):
         t, s, temp = _check(p)
-        return {"q": _softmax(s / temp).tolist(), "p": _softmax(t / temp).tolist()}
+        return {"q": softmax(s / temp).tolist(), "p": softmax(t / temp).tolist()}
 
     def solve(self, p):
         t, s, temp = _check(p)
-        grad = temp * (_softmax(s / temp) - _softmax(t / temp))
+        grad = temp * (softmax(s / temp) - softmax(t / temp))
         return MultiPart((
             Part("a", r"Give the gradient \(\partial L_{\text{soft}}/\partial s\) (to 3 decimal places).",
                  Matrix.of(grad, tolerance=TOL, places=3), weight=2.0),
@@ -96,7 +88,7 @@ gradient roughly the same when the temperature is changed.
         # Independent route: central finite differences of T^2 KL(p || q) and of KL(p || q) in each student
         # logit; (b) as the ratio of the two gradients' norms.
         t, s, temp = _check(p)
-        pt = _softmax(t / temp)
+        pt = softmax(t / temp)
 
         def kl(ss):
             log_q = ss / temp - np.logaddexp.reduce(ss / temp)

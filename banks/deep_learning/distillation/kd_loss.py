@@ -17,21 +17,13 @@ import numpy as np
 from generator.answers import Matrix, MultiPart, Numerical, Part, numeric_option
 from generator.question import Question
 
+from ._kd import logits, softmax
+
 TOL = 0.002
 
 
-def _softmax(z):
-    e = np.exp(z - z.max())
-    return e / e.sum()
-
-
 def _check(p):
-    t = np.asarray(p["teacher"], dtype=float)
-    s = np.asarray(p["student"], dtype=float)
-    if t.ndim != 1 or t.shape != s.shape or not 2 <= t.size <= 8:
-        raise ValueError("teacher and student must be lists of 2 to 8 logits, the same length")
-    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(s))) or max(np.abs(t).max(), np.abs(s).max()) > 50:
-        raise ValueError("logits must be finite numbers within +-50")
+    t, s = logits(p)
     temp, alpha = float(p["temperature"]), float(p["alpha"])
     if not 0.1 <= temp <= 100:
         raise ValueError("temperature must be from 0.1 to 100")
@@ -95,18 +87,18 @@ the distillation term is \(<<answer.parts[1].answer.value|num(4)>>\).
 
     def _values(self, p):
         t, s, temp, alpha, y = _check(p)
-        pt, qs = _softmax(t / temp), _softmax(s / temp)
+        pt, qs = softmax(t / temp), softmax(s / temp)
         kd = temp**2 * float(np.sum(pt * (np.log(pt) - np.log(qs))))
-        ce = -float(np.log(_softmax(s)[y]))
+        ce = -float(np.log(softmax(s)[y]))
         return pt, kd, alpha * kd + (1 - alpha) * ce
 
     def _mistakes(self, p):
         """Values of the modelled mistakes: (distillation term, total loss) options with rationales."""
         t, s, temp, alpha, y = _check(p)
-        pt, qs = _softmax(t / temp), _softmax(s / temp)
+        pt, qs = softmax(t / temp), softmax(s / temp)
         kl = float(np.sum(pt * np.log(pt / qs)))
         reverse = float(np.sum(qs * np.log(qs / pt)))
-        ce = -float(np.log(_softmax(s)[y]))
+        ce = -float(np.log(softmax(s)[y]))
         return ([numeric_option(kl, rationale="forgot the factor \\(T^2\\)"),
                  numeric_option(temp**2 * reverse, rationale="took the KL divergence the other way round")],
                 [numeric_option(alpha * kl + (1 - alpha) * ce, rationale="forgot the factor \\(T^2\\)"),
@@ -114,8 +106,8 @@ the distillation term is \(<<answer.parts[1].answer.value|num(4)>>\).
 
     def working(self, p):
         t, s, temp, _, y = _check(p)
-        pt, qs = _softmax(t / temp), _softmax(s / temp)
-        q1 = float(_softmax(s)[y])
+        pt, qs = softmax(t / temp), softmax(s / temp)
+        q1 = float(softmax(s)[y])
         return {"n": t.size, "t_scaled": (t / temp).tolist(), "s_scaled": (s / temp).tolist(), "p": pt.tolist(),
                 "q": qs.tolist(), "kl": float(np.sum(pt * np.log(pt / qs))), "q1": q1, "ce": -np.log(q1)}
 
@@ -134,11 +126,11 @@ the distillation term is \(<<answer.parts[1].answer.value|num(4)>>\).
         # H(p, q) - H(p); CE from the log-softmax at T = 1.
         t, s, temp, alpha, y = _check(p)
 
-        def log_softmax(z):
+        def logsoftmax(z):
             return z - np.logaddexp.reduce(z)
 
-        log_p, log_q = log_softmax(t / temp), log_softmax(s / temp)
+        log_p, log_q = logsoftmax(t / temp), logsoftmax(s / temp)
         pt = np.exp(log_p)
         kl = -np.dot(pt, log_q) - (-np.dot(pt, log_p))
-        ce = -log_softmax(s)[y]
+        ce = -logsoftmax(s)[y]
         return [pt, temp**2 * kl, alpha * temp**2 * kl + (1 - alpha) * ce]
