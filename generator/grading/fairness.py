@@ -153,7 +153,7 @@ def _records(table: MarkTable) -> dict[int, list[tuple[str, str, dict, bool]]]:
     out: dict[int, list[tuple[str, str, dict, bool]]] = {}
     for number, marked in table.variants.items():
         records = []
-        for _, q in marked:
+        for q in marked:
             if q.max_points <= 0:
                 continue
             letter = ""

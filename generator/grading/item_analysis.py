@@ -89,9 +89,9 @@ class MarkTable:
 
     ``marks[s, i]``: points of present student s on item i (NaN: awaiting the
     marker); ``totals[s]`` (points); ``max_points[i]``; ``omitted[s, i]`` (every
-    cell blank); ``correct[s, i]`` (full credit); the item ``numbers`` and
-    ``question_ids``; and per question number the ``variants`` of its marked
-    questions as (student index, question mark) pairs, for variant fairness.
+    cell blank); the item ``numbers`` and ``question_ids``; and per question
+    number the graded questions (``variants``) that have a mark, for variant
+    fairness.
     """
 
     numbers: tuple[int, ...]
@@ -101,8 +101,7 @@ class MarkTable:
     totals: np.ndarray
     max_points: np.ndarray
     omitted: np.ndarray
-    correct: np.ndarray
-    variants: dict[int, list[tuple[int, QuestionMark]]]
+    variants: dict[int, list[QuestionMark]]
 
 
 def mark_table(result: GradeResult) -> MarkTable:
@@ -111,13 +110,13 @@ def mark_table(result: GradeResult) -> MarkTable:
     numbers = tuple(result.numbers)
     col = {n: i for i, n in enumerate(numbers)}
     shape = (len(students), len(numbers))
-    marks, omitted, correct = np.zeros(shape), np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    marks, omitted = np.zeros(shape), np.zeros(shape, dtype=bool)
     max_points = np.zeros(len(numbers))
     ids: list[set[str]] = [set() for _ in numbers]
-    variants: dict[int, list[tuple[int, QuestionMark]]] = {n: [] for n in numbers}
+    variants: dict[int, list[QuestionMark]] = {n: [] for n in numbers}
     nan = math.nan
     for s_i, s in enumerate(students):
-        row_marks, row_omitted, row_correct = marks[s_i], omitted[s_i], correct[s_i]
+        row_marks, row_omitted = marks[s_i], omitted[s_i]
         for q in s.questions:
             i = col[q.number]
             ids[i].add(q.question_id)
@@ -127,11 +126,10 @@ def mark_table(result: GradeResult) -> MarkTable:
                 continue
             row_marks[i] = q.points
             row_omitted[i] = q.status == "blank"  # a question is blank when all its cells are
-            row_correct[i] = q.status == "correct"
-            variants[q.number].append((s_i, q))
+            variants[q.number].append(q)
     totals = np.array([s.total for s in students], dtype=float)
     return MarkTable(numbers, tuple(" ".join(sorted(x)) for x in ids), students, marks, totals, max_points,
-                     omitted, correct, variants)
+                     omitted, variants)
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
