@@ -32,6 +32,7 @@ from typing import Any
 from ..errors import VariantexError
 from ..inputs import MiB, read_text
 from ..parallel import process_pool
+from ..texenv import plural
 from .inputs import PageRef, expand
 from .reader import PageResult, read_page
 
@@ -86,8 +87,10 @@ class ScanResult:
     def summary(self) -> str:
         read = sum(p.status == "read" for p in self.pages)
         open_items = sum(i.corrected is None for i in self.items)
-        return (f"Read {read} of {len(self.pages)} pages for {len(self.responses)} students; "
-                f"{open_items} unreadable items to review, {len(self.missing)} pages missing")
+        pages, students = len(self.pages), len(self.responses)
+        return (f"Read {read} of {pages} {plural(pages, 'page')} for {students} {plural(students, 'student')}; "
+                f"{open_items} unreadable {plural(open_items, 'item')} to review, {len(self.missing)} "
+                f"{plural(len(self.missing), 'page')} missing")
 
 
 def _init(doc: dict[str, Any], sheets: dict[str, Any], serials: dict[int, str]) -> None:
