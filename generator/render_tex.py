@@ -12,6 +12,7 @@ correct answer written to ``answer_key.csv``.
 from __future__ import annotations
 
 import math
+import re
 
 from .answers import (
     LETTERS,
@@ -103,8 +104,16 @@ def _resolve(room: Space | str | None, default: Space) -> Space:
     return parse_space(room) if isinstance(room, str) else room
 
 
+#: An ASCII hyphen used as a minus sign in a key text: before a digit or point, at the start or after a space,
+#: bracket or semicolon (not the hyphen of ``leaky-ReLU`` nor the ``e-`` of ``1e-06``).
+_MINUS = re.compile(r"(?:^|(?<=[\s\[(;]))-(?=[\d.])")
+
+
 def _answer_line(answer: Answer) -> str:
-    return r"\par\noindent\textbf{Answer:} " + escape_tex(answer.key_text())
+    """``Answer: <key text>``: the CSV key's text, with its minus signs set as real minus signs
+    (``\\textminus``, text companion fonts) rather than text hyphens."""
+    pieces = _MINUS.split(answer.key_text())
+    return r"\par\noindent\textbf{Answer:} " + r"\textminus{}".join(escape_tex(p) for p in pieces)
 
 
 class TexAnswerRenderer:
