@@ -142,14 +142,18 @@ def test_short_text_symbol_and_name_together():
 
 
 def test_short_text_grading_reads_the_manifest_json_the_same_way():
+    import msgspec
+
+    from generator.grading.manifest import NO_SECTION, AnswerRecord
     from generator.grading.scoring import Scorer
 
     a = ShortText(("sigmoid",), optional_words=("function",))
     data = a.to_json()
     assert data["optional_words"] == ["function"]
+    record = msgspec.convert(data, AnswerRecord)  # as grade reads it from manifest.json
     scorer = Scorer()
     for response in ("The Sigmoid function.", "sigmoid", "tanh"):
-        assert scorer.score(data, response, {})[0] == a.grade(response)
+        assert scorer.score(record, response, NO_SECTION)[0] == a.grade(response)
     assert "optional_words" not in ShortText(("x",)).to_json()  # unchanged manifests for plain answers
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .item_analysis import MarkTable
+from .manifest import OptionRecord
 
 #: The label of the right option(s) and of a blank response.
 CORRECT, BLANK = "correct", "(blank)"
@@ -39,12 +40,12 @@ class OptionChoice:
     correct: bool
 
 
-def option_label(option: dict) -> str:
+def option_label(option: OptionRecord) -> str:
     """An option's label across variants: ``correct``, its rationale, or (no rationale: a statement drawn from a
     pool) its own text."""
-    if option.get("correct"):
+    if option.correct:
         return CORRECT
-    return (option.get("rationale") or "").strip() or str(option.get("text_tex") or "").strip() or "?"
+    return option.rationale.strip() or option.text_tex.strip() or "?"
 
 
 def distractor_analysis(table: MarkTable) -> list[OptionChoice]:
@@ -65,7 +66,7 @@ def distractor_analysis(table: MarkTable) -> list[OptionChoice]:
                 key = (c.number, c.label)
                 asked[key] += 1
                 qids[key].add(c.question_id)
-                by_letter = {o.get("letter"): o for o in c.options}
+                by_letter = {o.letter: o for o in c.options}
                 labels = {option_label(o) for o in c.options}
                 if c.status == "blank":
                     labels_chosen = {BLANK}

@@ -18,20 +18,26 @@ Test per grouping (a groups × {correct, not} table): Fisher's exact test for
 otherwise Fisher's exact test by Monte Carlo (9,999 resamples from an rng
 seeded by the question number, so reruns give the same p). The p-values of all
 groupings of all questions are corrected together by Benjamini–Hochberg
-(``scipy.stats.false_discovery_control``; Benjamini & Hochberg, JRSS B 57,
-1995). A grouping is ``unfair`` when its q-value is below :data:`FDR` AND its
+(Benjamini & Hochberg, JRSS B 57, 1995). A grouping is ``unfair`` when its q-value is below :data:`FDR` AND its
 groups' facilities differ by at least :data:`MIN_GAP` (a difference too small
 to matter is not flagged however many students there are).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
-from scipy import stats
 
+from .exact_tests import (
+    benjamini_hochberg,
+    chi2_independence,
+    fisher_exact_2x2,
+    fisher_exact_monte_carlo,
+)
 from .item_analysis import MarkTable
 
 #: False discovery rate of the Benjamini–Hochberg procedure.
@@ -87,10 +93,10 @@ _SCALARS = frozenset((int, float, str, bool))
 
 def _all_scalar(values: list) -> bool:
     """Are all values ints, finite floats, strings or booleans (JSON scalars a student can be grouped by)?"""
-    if not all(type(v) in _SCALARS for v in values):
+    types = set(map(type, values))
+    if not types <= _SCALARS:
         return False
-    floats = [v for v in values if type(v) is float]
-    return not floats or bool(np.isfinite(floats).all())
+    return float not in types or all(math.isfinite(v) for v in values if type(v) is float)
 
 
 def _fmt(x: float) -> str:
@@ -99,19 +105,23 @@ def _fmt(x: float) -> str:
 
 def _bins(values: list) -> list[str] | None:
     """Labels grouping ``values`` (one per student): by value, or by tercile for many numeric values."""
-    distinct = set(values)
+    types = set(map(type, values))
+    keyed = values if len(types) == 1 else [(type(v), v) for v in values]  # True and 1 are two groups
+    distinct = set(keyed)
     if len(distinct) < 2:
         return None
     if len(distinct) <= MAX_LEVELS:
-        return [str(v) for v in values]
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        names = {k: str(v) for k, v in dict(zip(keyed, values)).items()}
+        return [names[k] for k in keyed]
+    if not types <= {int, float}:
         return None
     x = np.array(values, dtype=float)
     lo, hi = np.quantile(x, [1 / 3, 2 / 3], method="inverted_cdf")  # edges are values drawn
     if lo == hi:
-        return [f"<= {_fmt(lo)}" if v <= lo else f"> {_fmt(lo)}" for v in x]
-    return [f"<= {_fmt(lo)}" if v <= lo else (f"{_fmt(lo)} < x <= {_fmt(hi)}" if v <= hi else f"> {_fmt(hi)}")
-            for v in x]
+        names = [f"<= {_fmt(lo)}", f"> {_fmt(lo)}"]
+        return [names[k] for k in (x > lo).tolist()]
+    names = [f"<= {_fmt(lo)}", f"{_fmt(lo)} < x <= {_fmt(hi)}", f"> {_fmt(hi)}"]
+    return [names[k] for k in ((x > lo).astype(int) + (x > hi)).tolist()]
 
 
 def _groupings(records: list[tuple[str, str, dict, bool]]) -> dict[str, list[str]]:
@@ -122,7 +132,8 @@ def _groupings(records: list[tuple[str, str, dict, bool]]) -> dict[str, list[str
     letters = [r[1] for r in records]
     if all(letters) and len(set(letters)) > 1:
         out["correct option"] = letters
-    names = sorted(set.intersection(*(set(r[2]) for r in records))) if records else []
+    keys = {tuple(r[2]) for r in records}  # the params' names, once per distinct set of names
+    names = sorted(set.intersection(*map(set, keys))) if keys else []
     for name in names:
         values = [r[2][name] for r in records]
         if _all_scalar(values):
@@ -137,15 +148,11 @@ def _test(groups: tuple[VariantGroup, ...], number: int) -> tuple[str, float | N
     if len(table) < 2 or (table.sum(axis=0) == 0).any():
         return "none", None, 1.0
     if table.shape == (2, 2):
-        r = stats.fisher_exact(table)
-        return "fisher", float(r.statistic), float(r.pvalue)
-    expected = stats.contingency.expected_freq(table)
+        return "fisher", *fisher_exact_2x2(table)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
     if expected.min() >= 5:
-        r = stats.chi2_contingency(table, correction=False)
-        return "chi2", float(r.statistic), float(r.pvalue)
-    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(number))
-    r = stats.fisher_exact(table, method=method)  # scipy returns 1-element arrays here
-    return "fisher_monte_carlo", float(np.ravel(r.statistic)[0]), float(np.ravel(r.pvalue)[0])
+        return "chi2", *chi2_independence(table)
+    return "fisher_monte_carlo", *fisher_exact_monte_carlo(table, MONTE_CARLO_RESAMPLES, np.random.default_rng(number))
 
 
 def _records(table: MarkTable) -> dict[int, list[tuple[str, str, dict, bool]]]:
@@ -158,7 +165,7 @@ def _records(table: MarkTable) -> dict[int, list[tuple[str, str, dict, bool]]]:
                 continue
             letter = ""
             if q.answer_type == "single_choice" and len(q.cells) == 1:
-                letter = next((o.get("letter", "") for o in q.cells[0].options if o.get("correct")), "")
+                letter = next((o.letter for o in q.cells[0].options if o.correct), "")
             records.append((q.question_id, letter, q.params, q.status == "correct"))
         if records:
             out[number] = records
@@ -174,13 +181,14 @@ def variant_fairness(table: MarkTable) -> list[FairnessTest]:
     raw = []
     for number, records in sorted(_records(table).items()):
         qid = " ".join(sorted({r[0] for r in records}))
+        correct = [r[3] for r in records]
         for grouping, labels in _groupings(records).items():
-            counts, right = Counter(labels), Counter(lab for lab, r in zip(labels, records) if r[3])
+            counts, right = Counter(labels), Counter(compress(labels, correct))
             groups = tuple(VariantGroup(lab, counts[lab], right[lab]) for lab in sorted(counts, key=_label_key))
             raw.append((number, qid, grouping, groups, *_test(groups, number)))
     if not raw:
         return []
-    q_values = stats.false_discovery_control([r[-1] for r in raw]) if len(raw) > 1 else [raw[0][-1]]
+    q_values = benjamini_hochberg([r[-1] for r in raw])
     out = []
     for r, q in zip(raw, q_values):
         t = FairnessTest(*r, q_value=float(q), unfair=False)

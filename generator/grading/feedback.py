@@ -41,6 +41,7 @@ from ..parallel import process_pool
 from ..resources import TEMPLATES
 from ..texenv import breaks_anywhere, escape_tex, make_environment
 from .gradebook import CellMark, GradeResult, QuestionMark, StudentGrades
+from .manifest import AnswerRecord, QuestionText
 from .scoring import fmt
 
 #: Characters of one response shown at most; the rest is summarised (TeX's memory is finite).
@@ -105,11 +106,11 @@ def safe_text(text: Any, newlines: bool = False) -> str:
     return body
 
 
-def answer_of(question: QuestionMark, cell: CellMark) -> dict[str, Any]:
-    """The manifest's answer JSON of one cell: the question's answer, or its part's for a multi-part cell."""
-    answer = question.record.get("answer") or {}
+def answer_of(question: QuestionMark, cell: CellMark) -> AnswerRecord | None:
+    """The manifest's answer of one cell: the question's answer, or its part's for a multi-part cell."""
+    answer = question.record.answer
     if cell.label:
-        return next((p for p in answer.get("parts", ()) if p.get("label") == cell.label), {})
+        return next((p for p in answer.parts if p.label == cell.label), None)
     return answer
 
 
@@ -183,6 +184,8 @@ class FeedbackPdfWriter:
         """Write the feedback PDFs below ``out`` and return their paths, in the manifest's student order."""
         started = time.perf_counter()
         students = [s for s in result.students if s.present]
+        if any(not isinstance(q.record, QuestionText) for s in students[:1] for q in s.questions):
+            raise ValueError("feedback PDFs print each question's text: grade with texts=True")
         folder = out / self.filename
         folder.mkdir(parents=True, exist_ok=True)
         if not students:

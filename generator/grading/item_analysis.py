@@ -179,10 +179,9 @@ def item_statistics(table: MarkTable) -> list[ItemStatistics]:
             cov = float((x - x.mean()) @ (rest - rest.mean())) / (n - 1)
             cov_max = float((np.sort(x) - x.mean()) @ (np.sort(rest) - rest.mean())) / (n - 1)
             eff = 100 * cov / cov_max if cov_max > 0 else None
-        upper = [s for s in upper_all if marked[s]]
-        lower = [s for s in lower_all if marked[s]]
+        upper, lower = upper_all[marked[upper_all]], lower_all[marked[lower_all]]
         d = None
-        if upper and lower:
+        if len(upper) and len(lower):
             d = (float(table.marks[upper, i].mean()) - float(table.marks[lower, i].mean())) / top
         out.append(ItemStatistics(number, table.question_ids[i], n, top, mean, mean / top, sd, disc, eff, d,
                                   _pearson(x, total), omitted))

@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import SpecError, VariantexError
 from ..inputs import MiB, read_text
-from ..spec import _describe, _field_path, _field_text, _line_index, _parse_yaml
+
+if TYPE_CHECKING:
+    from .manifest import ManifestRecord
 
 MAX_RULES_BYTES = 1 * MiB
 
@@ -90,12 +92,15 @@ def parse_question(q: int | str) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group(2)) if m else None
 
 
-def load_rules(path: Path, manifest: dict[str, Any]) -> Rules:
+def load_rules(path: Path, manifest: ManifestRecord) -> Rules:
     """Read and validate ``path`` against the manifest (question numbers, parts, student ids).
 
     Raises :class:`RulesError` listing every problem, each as
     ``In FILE, line N, field 'accept[0].question': ...``.
     """
+    # the spec's YAML error messages (imported here: grading without rules does not load the spec)
+    from ..spec import _describe, _field_path, _field_text, _line_index, _parse_yaml
+
     path = Path(path)
     text, _ = read_text(path, "regrade rules", MAX_RULES_BYTES, RulesError)
     try:
@@ -117,10 +122,10 @@ def load_rules(path: Path, manifest: dict[str, Any]) -> Rules:
     except ValidationError as e:
         problems = [f"{where(_field_path(err['loc']))}: {_describe(err)}" for err in e.errors()]
         raise RulesError("invalid regrade rules:\n  " + "\n  ".join(dict.fromkeys(problems))) from None
-    cells = {(q["number"], p.get("label", "")) for paper in manifest["papers"] for q in paper["questions"]
-             for p in (q["answer"].get("parts") or [{"label": ""}])}
+    cells = {(q.number, part.label) for paper in manifest.papers for q in paper.questions
+             for part in (q.answer.parts or [q.answer])}
     numbers = {n for n, _ in cells}
-    students = {p["student_id"] for p in manifest["papers"]}
+    students = {p.student_id for p in manifest.papers}
     problems = []
     for kind in ("drop", "full_marks", "accept", "override"):
         for i, rule in enumerate(getattr(rules, kind)):

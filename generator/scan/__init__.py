@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import VariantexError
 from ..inputs import MiB, read_text
@@ -35,6 +35,9 @@ from ..parallel import process_pool
 from ..texenv import plural
 from .inputs import PageRef, expand
 from .reader import PageResult, read_page
+
+if TYPE_CHECKING:
+    from ..grading.manifest import ManifestRecord, PaperRecord
 
 UNREADABLE = "unreadable"
 WORKERS = 2
@@ -74,7 +77,7 @@ class ScanResult:
 
     build: str
     columns: list[str]
-    papers: list[dict[str, Any]]
+    papers: list[PaperRecord]
     pages: list[PageRecord]
     responses: dict[str, dict[str, str]]
     hand_marks: list[dict[str, Any]]
@@ -104,16 +107,16 @@ def _read_chunk(refs: list[PageRef]) -> list[PageResult]:
     return [read_page(r, _STATE["doc"], _STATE["sheets"], _STATE["serials"]) for r in refs]
 
 
-def load_build(build_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def load_build(build_dir: Path) -> tuple[dict[str, Any], ManifestRecord]:
     """``(layout.json, manifest.json)`` of a build; raises :class:`ScanError` when the sheets are missing."""
     layout, manifest = Path(build_dir) / "sheets" / "layout.json", Path(build_dir) / "manifest.json"
     if not layout.is_file():
         raise ScanError(f"{layout} not found: build the exam with --sheets to print scannable answer sheets")
     if not manifest.is_file():
         raise ScanError(f"{manifest} not found: {build_dir} is not a variantex build folder")
-    from ..grading.scoring import load_manifest
+    from ..grading.manifest import read_manifest
 
-    return json.loads(layout.read_text(encoding="utf-8")), load_manifest(manifest)
+    return json.loads(layout.read_text(encoding="utf-8")), read_manifest(manifest)
 
 
 def read_pages(refs: list[PageRef], doc: dict[str, Any], workers: int = WORKERS,
@@ -190,7 +193,7 @@ def scan(build_dir: Path, inputs: list[Path], corrections_path: Path | None = No
     doc, manifest = load_build(build_dir)
     from ..grading.scoring import expected_columns
 
-    papers = manifest["papers"]
+    papers = manifest.papers
     columns = expected_columns(papers)
     refs = expand([Path(p) for p in inputs])
     results = read_pages(refs, doc, workers, progress)
@@ -222,7 +225,7 @@ def scan(build_dir: Path, inputs: list[Path], corrections_path: Path | None = No
     for sid, sheet in sheets.items():
         fields_of[sid] = {f["column"]: (f, p["page"]) for p in sheet["pages"] for f in p["fields"]}
     for paper in papers:
-        sid = paper["student_id"]
+        sid = paper.student_id
         if sid not in handed_in:
             continue
         sheet = sheets[sid]
@@ -264,7 +267,7 @@ def scan(build_dir: Path, inputs: list[Path], corrections_path: Path | None = No
                                  "part": col.rstrip("abcdefghijklmnopqrstuvwxyz") != col})
         for k in [k for k in row if k.startswith("_")]:
             row.pop(k)
-    absent = [p["student_id"] for p in papers if p["student_id"] not in responses]
+    absent = [p.student_id for p in papers if p.student_id not in responses]
     return ScanResult(str(build_dir), columns, papers, records, responses, hand, numbers, missing, absent,
                       items, corrections)
 

@@ -45,9 +45,9 @@ class ResponsesWriter:
     """``responses.csv`` (see the module docstring)."""
 
     def write(self, result: ScanResult, out: Path) -> list[Path]:
-        names = {p["student_id"]: (p["name"], p["paper_id"]) for p in result.papers}
+        names = {p.student_id: (p.name, p.paper_id) for p in result.papers}
         rows = [[sid, *names[sid], *(result.responses[sid][c] for c in result.columns)]
-                for sid in (p["student_id"] for p in result.papers) if sid in result.responses]
+                for sid in (p.student_id for p in result.papers) if sid in result.responses]
         return [_csv(out / "responses.csv", ["student_id", "name", "paper_id", *result.columns], rows)]
 
 
@@ -69,7 +69,7 @@ class ReportWriter:
                          ((f.column, f.value) for f in r.fields if (r.student_id, f.column) in hand_parts)]
             rows.append([r.ref.path, r.ref.index + 1, rec.status, r.student_id or "", r.paper_id or "",
                          r.page or "", r.identified_by, r.markers, f"{r.confidence:.3f}", "; ".join(problems)])
-        ids = {p["student_id"]: p["paper_id"] for p in result.papers}
+        ids = {p.student_id: p.paper_id for p in result.papers}
         for sid, page, pages in result.missing:
             rows.append(["", "", "missing", sid, ids[sid], page, "", "", "",
                          f"page {page} of {pages} was not scanned; its answers are unreadable"])

@@ -28,6 +28,7 @@ from generator.grading.feedback import (
     safe_text,
 )
 from generator.grading.gradebook import CellMark, QuestionMark, StudentGrades
+from generator.grading.manifest import AnswerRecord, QuestionText
 from generator.latex import compile_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,7 +188,7 @@ def test_hostile_responses_are_printed_never_run(graded):
 def test_hostile_response_in_one_batch_with_others(graded, tmp_path):
     """All three students in one pdflatex batch, on one worker: the hostile one first, the others typeset."""
     built = graded.parent / "exam"
-    result = grade(built / "manifest.json", graded.parent / "responses.csv")
+    result = grade(built / "manifest.json", graded.parent / "responses.csv", texts=True)
     calls = []
     writer = FeedbackPdfWriter(workers=1, progress=lambda done, total: calls.append((done, total)))
     paths = writer.write(result, tmp_path)
@@ -232,7 +233,7 @@ def test_a_manifest_without_question_texts_still_gives_feedback(graded, tmp_path
     old = tmp_path / "old" / "manifest.json"
     old.parent.mkdir()
     old.write_text(json.dumps(manifest), encoding="utf-8")
-    result = grade(old, graded.parent / "responses.csv")
+    result = grade(old, graded.parent / "responses.csv", texts=True)
     paths = FeedbackPdfWriter().write(result, tmp_path / "out")
     text = pdf_text(paths[1])
     assert "Right Rosa" in text and "Solution." not in text
@@ -252,8 +253,9 @@ def test_every_character_the_fonts_draw_typesets_in_a_response(tmp_path):
 
     def student(k: int, response: str) -> StudentGrades:
         cell = CellMark(1, "", "Q1", "t/q1", "short_text", response, "key", 0.0, 1.0, "wrong")
+        record = QuestionText(1, "t/q1", 1.0, "short_text", AnswerRecord("short_text", accepted=["key"]), "key")
         return StudentGrades(f"S{k}", f"Student {k}", f"P{k}", True,
-                             (QuestionMark(1, "t/q1", "short_text", 0.0, 1.0, "wrong", (cell,)),))
+                             (QuestionMark(1, "t/q1", "short_text", 0.0, 1.0, "wrong", (cell,), {}, record),))
 
     tex = tmp_path / "feedback.tex"
     tex.write_text(render_feedback("Characters", [student(1, text), student(2, "after")]),

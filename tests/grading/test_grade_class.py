@@ -98,15 +98,14 @@ def test_simulated_class_scores_exactly(built, tmp_path):
 
 
 def test_responses_template_has_every_student_and_the_grader_columns(built, tmp_path):
-    import json
-
+    from generator.grading.manifest import read_manifest
     from generator.grading.scoring import expected_columns
 
     rows = list(csv.reader((built / "responses_template.csv").open(encoding="utf-8")))
-    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
-    assert rows[0] == ["student_id", "name", "paper_id", *expected_columns(manifest["papers"])]
+    manifest = read_manifest(built / "manifest.json")
+    assert rows[0] == ["student_id", "name", "paper_id", *expected_columns(manifest.papers)]
     assert "Q6a" in rows[0] and "Q14_mark" in rows[0]
-    assert [r[0] for r in rows[1:]] == [p["student_id"] for p in manifest["papers"]]
+    assert [r[0] for r in rows[1:]] == [p.student_id for p in manifest.papers]
     assert all(not any(r[3:]) for r in rows[1:])
     out = tmp_path / "blank"
     r = invoke("grade", built / "manifest.json", built / "responses_template.csv", "--out", out)

@@ -261,7 +261,8 @@ def test_a_manifest_missing_fields_fails_cleanly(tmp_path):
     m.write_text(json.dumps(data), encoding="utf-8")
     (tmp_path / "r.csv").write_text(RESPONSES, encoding="utf-8")
     r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o")])
-    assert r.exit_code == 1 and "Traceback" not in r.output and "not a manifest variantex can grade" in r.output
+    assert r.exit_code == 1 and "Traceback" not in r.output and "not a manifest variantex can read" in r.output
+    assert "missing required field `points` - at `$.papers[1].questions[0]`" in r.output  # where, exactly
     assert not (tmp_path / "o").exists()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 
+import msgspec
 import numpy as np
 import pytest
 from scipy import stats
@@ -22,10 +23,10 @@ from generator.grading.gradebook import (
     QuestionMark,
     StudentGrades,
 )
+from generator.grading.manifest import OptionRecord
 
-OPTIONS = ({"letter": "a", "correct": True, "rationale": "", "text_tex": "12"},
-           {"letter": "b", "correct": False, "rationale": "ignored the padding", "text_tex": "10"},
-           {"letter": "c", "correct": False, "rationale": "forgot the +1", "text_tex": "11"})
+OPTIONS = (OptionRecord("a", True, "", "12"), OptionRecord("b", False, "ignored the padding", "10"),
+           OptionRecord("c", False, "forgot the +1", "11"))
 
 
 def question(number: int, points: float, status: str, *, max_points: float = 1.0, params=None,
@@ -130,7 +131,7 @@ def test_a_dropped_question_has_no_statistics():
 
 def test_distractors_are_counted_by_rationale_across_shuffled_letters():
     def shuffled(order: str):
-        return tuple({**OPTIONS["abc".index(src)], "letter": dst} for dst, src in zip("abc", order))
+        return tuple(msgspec.structs.replace(OPTIONS["abc".index(src)], letter=dst) for dst, src in zip("abc", order))
 
     # four students; the option letters differ per paper but the mistakes are the same
     papers = [("abc", "b", 0.0, "wrong"),   # b = ignored the padding
