@@ -35,11 +35,13 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .build import BuildResult
 from .errors import OutputError, VariantexError
-from .writers import Writer
+
+if TYPE_CHECKING:  # for annotations only: grade and scan write through here without importing the build
+    from .build import BuildResult
+    from .writers import Writer
 
 #: The file that marks a folder as a variantex build and lists the files it wrote.
 MARKER = ".variantex-build.json"
