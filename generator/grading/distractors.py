@@ -58,24 +58,20 @@ def distractor_analysis(table: MarkTable) -> list[OptionChoice]:
     choosers: dict[tuple[int, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     asked: dict[tuple[int, str], int] = defaultdict(int)
     qids: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for s_i, s in enumerate(table.students):
-        for q in s.questions:
-            for c in q.cells:
-                if c.answer_type not in ("single_choice", "multiple_choice") or not c.options:
-                    continue
-                key = (c.number, c.label)
-                asked[key] += 1
-                qids[key].add(c.question_id)
-                by_letter = {o.letter: o for o in c.options}
-                labels = {option_label(o) for o in c.options}
-                if c.status == "blank":
-                    labels_chosen = {BLANK}
-                else:
-                    labels_chosen = {option_label(by_letter[t]) for t in c.ticked if t in by_letter}
-                for label in labels | {BLANK}:
-                    choosers[key].setdefault(label, [])
-                for label in labels_chosen:
-                    choosers[key][label].append(s_i)
+    for s_i, number, part, qid, options, ticked, blank in table.choices:
+        key = (number, part)
+        asked[key] += 1
+        qids[key].add(qid)
+        by_letter = {o.letter: o for o in options}
+        labels = {option_label(o) for o in options}
+        if blank:
+            labels_chosen = {BLANK}
+        else:
+            labels_chosen = {option_label(by_letter[t]) for t in ticked if t in by_letter}
+        for label in labels | {BLANK}:
+            choosers[key].setdefault(label, [])
+        for label in labels_chosen:
+            choosers[key][label].append(s_i)
     rows = []
     for key in sorted(choosers):
         n, chosen = asked[key], choosers[key]

@@ -155,23 +155,6 @@ def _test(groups: tuple[VariantGroup, ...], number: int) -> tuple[str, float | N
     return "fisher_monte_carlo", *fisher_exact_monte_carlo(table, MONTE_CARLO_RESAMPLES, np.random.default_rng(number))
 
 
-def _records(table: MarkTable) -> dict[int, list[tuple[str, str, dict, bool]]]:
-    """Per question number: (question id, letter of the right option or '', params, fully right) per student."""
-    out: dict[int, list[tuple[str, str, dict, bool]]] = {}
-    for number, marked in table.variants.items():
-        records = []
-        for q in marked:
-            if q.max_points <= 0:
-                continue
-            letter = ""
-            if q.answer_type == "single_choice" and len(q.cells) == 1:
-                letter = next((o.letter for o in q.cells[0].options if o.correct), "")
-            records.append((q.question_id, letter, q.params, q.status == "correct"))
-        if records:
-            out[number] = records
-    return out
-
-
 def variant_fairness(table: MarkTable) -> list[FairnessTest]:
     """Every grouping of every question number, tested and BH-corrected (see the module docstring).
 
@@ -179,7 +162,7 @@ def variant_fairness(table: MarkTable) -> list[FairnessTest]:
     params by name; groups by label.
     """
     raw = []
-    for number, records in sorted(_records(table).items()):
+    for number, records in sorted((n, r) for n, r in table.variants.items() if r):
         qid = " ".join(sorted({r[0] for r in records}))
         correct = [r[3] for r in records]
         for grouping, labels in _groupings(records).items():

@@ -13,7 +13,10 @@ correctness and rationale, so distractor analysis needs no other input.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from .item_analysis import MarkTable
 
 #: The statuses a response cell can have.
 STATUSES = ("correct", "partial", "wrong", "blank", "unreadable", "manual")
@@ -123,7 +126,12 @@ class Applied:
 
 @dataclass(frozen=True)
 class GradeResult:
-    """Everything writers need: the exam title, question numbers, students in manifest order, problems."""
+    """Everything writers need: the exam title, question numbers, students in manifest order, problems.
+
+    ``table`` is the class's :class:`item_analysis.MarkTable`, built by
+    grading in the same pass (None for a result made another way: the
+    analysis builds it then).
+    """
 
     exam_title: str
     manifest_path: str
@@ -132,3 +140,4 @@ class GradeResult:
     students: tuple[StudentGrades, ...]
     problems: tuple[Problem, ...] = field(default=())
     overrides: tuple[Applied, ...] = field(default=())
+    table: MarkTable | None = field(default=None, compare=False, repr=False)

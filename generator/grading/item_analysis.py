@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .gradebook import GradeResult, QuestionMark, StudentGrades
+from .gradebook import GradeResult, QuestionMark
 
 #: Share of the class in each of Kelley's upper and lower groups.
 KELLEY_SHARE = 0.27
@@ -85,51 +85,113 @@ class SummaryStatistics:
 
 @dataclass(frozen=True)
 class MarkTable:
-    """The class as arrays, from one pass over the graded cells.
+    """The class as arrays and compact records, built in one pass over the graded questions.
 
     ``marks[s, i]``: points of present student s on item i (NaN: awaiting the
     marker); ``totals[s]`` (points); ``max_points[i]``; ``omitted[s, i]`` (every
-    cell blank); the item ``numbers`` and ``question_ids``; and per question
-    number the graded questions (``variants``) that have a mark, for variant
-    fairness.
+    cell blank); the item ``numbers`` and ``question_ids``. For variant
+    fairness, per question number, one :data:`VariantRecord` (question id,
+    letter of the right option of a single choice question or '', params,
+    fully right) per student with a mark on it (max > 0). For distractor
+    analysis, one :data:`ChoiceRecord` (student row, number, part label,
+    question id, options, letters ticked, blank) per single or multiple
+    choice cell. ``hand_marked[(number, label, question_id)]`` = (cells
+    marked by hand, cells awaiting the marker).
     """
 
     numbers: tuple[int, ...]
     question_ids: tuple[str, ...]
-    students: tuple[StudentGrades, ...]
     marks: np.ndarray
     totals: np.ndarray
     max_points: np.ndarray
     omitted: np.ndarray
-    variants: dict[int, list[QuestionMark]]
+    variants: dict[int, list[VariantRecord]]
+    choices: tuple[ChoiceRecord, ...]
+    hand_marked: dict[tuple[int, str, str], tuple[int, int]]
+
+
+#: (question id, letter of the right option or '', params, fully right): one student's variant of a question.
+VariantRecord = tuple[str, str, dict, bool]
+#: (student row, number, part label, question id, options, letters ticked, blank): one choice cell.
+ChoiceRecord = tuple[int, int, str, str, tuple, tuple[str, ...], bool]
+_CHOICE = ("single_choice", "multiple_choice")
+#: Question types whose cells may be choice or hand-marked cells (a multi-part question's parts may be).
+_SCANNED = frozenset(("single_choice", "multiple_choice", "multi_part", "essay"))
+
+
+class MarkTableBuilder:
+    """Builds a :class:`MarkTable` from each present student's graded questions, as grading makes them.
+
+    ``add(questions)`` takes one present student's questions (in any order);
+    ``build()`` returns the table. Grading calls it while the marks are fresh
+    in memory, so the class analysis never walks the 231,000 cells of a
+    3,000-student class again (bench/bench_grade.py).
+    """
+
+    def __init__(self, numbers: tuple[int, ...]) -> None:
+        self.numbers = tuple(numbers)
+        self._col = {n: i for i, n in enumerate(self.numbers)}
+        self._rows: list[list[float]] = []
+        self._omitted: list[list[bool]] = []
+        self._totals: list[float] = []
+        self._max = [0.0] * len(self.numbers)
+        self._ids: list[set[str]] = [set() for _ in self.numbers]
+        self._variants: dict[int, list[VariantRecord]] = {n: [] for n in self.numbers}
+        self._choices: list[ChoiceRecord] = []
+        self._hand: dict[tuple[int, str, str], list[int]] = {}
+
+    def add(self, questions: tuple[QuestionMark, ...]) -> None:
+        s_i, col, nan = len(self._rows), self._col, math.nan
+        row, omitted = [0.0] * len(self.numbers), [False] * len(self.numbers)
+        total = 0.0
+        for q in questions:
+            i = col[q.number]
+            self._ids[i].add(q.question_id)
+            self._max[i] = max(self._max[i], q.max_points)
+            total += q.points
+            awaiting = False
+            if q.answer_type in _SCANNED:
+                for c in q.cells:
+                    if c.answer_type in _CHOICE and c.options:
+                        self._choices.append((s_i, c.number, c.label, c.question_id, c.options, c.ticked,
+                                              c.status == "blank"))
+                    elif c.status == "manual":
+                        waits = c.awaiting_marker
+                        awaiting = awaiting or waits
+                        self._hand.setdefault((q.number, c.label, q.question_id), [0, 0])[waits] += 1
+            if awaiting and q.status in ("manual", "unreadable"):
+                row[i] = nan
+                continue
+            row[i] = q.points
+            omitted[i] = q.status == "blank"  # a question is blank when all its cells are
+            if q.max_points > 0:
+                letter = ""
+                if q.answer_type == "single_choice" and len(q.cells) == 1:
+                    letter = next((o.letter for o in q.cells[0].options if o.correct), "")
+                self._variants[q.number].append((q.question_id, letter, q.params, q.status == "correct"))
+        self._rows.append(row)
+        self._omitted.append(omitted)
+        self._totals.append(total)
+
+    def build(self) -> MarkTable:
+        k = len(self.numbers)
+        return MarkTable(self.numbers, tuple(" ".join(sorted(x)) for x in self._ids),
+                         np.array(self._rows, dtype=float).reshape(-1, k),
+                         np.array(self._totals, dtype=float), np.array(self._max, dtype=float),
+                         np.array(self._omitted, dtype=bool).reshape(-1, k), self._variants, tuple(self._choices),
+                         {key: (v[0], v[1]) for key, v in sorted(self._hand.items())})
 
 
 def mark_table(result: GradeResult) -> MarkTable:
-    """The present students' marks per question number (see :class:`MarkTable`)."""
-    students = tuple(s for s in result.students if s.present)
-    numbers = tuple(result.numbers)
-    col = {n: i for i, n in enumerate(numbers)}
-    shape = (len(students), len(numbers))
-    marks, omitted = np.zeros(shape), np.zeros(shape, dtype=bool)
-    max_points = np.zeros(len(numbers))
-    ids: list[set[str]] = [set() for _ in numbers]
-    variants: dict[int, list[QuestionMark]] = {n: [] for n in numbers}
-    nan = math.nan
-    for s_i, s in enumerate(students):
-        row_marks, row_omitted = marks[s_i], omitted[s_i]
-        for q in s.questions:
-            i = col[q.number]
-            ids[i].add(q.question_id)
-            max_points[i] = max(max_points[i], q.max_points)
-            if q.status in ("manual", "unreadable") and any(c.awaiting_marker for c in q.cells):
-                row_marks[i] = nan
-                continue
-            row_marks[i] = q.points
-            row_omitted[i] = q.status == "blank"  # a question is blank when all its cells are
-            variants[q.number].append(q)
-    totals = np.array([s.total for s in students], dtype=float)
-    return MarkTable(numbers, tuple(" ".join(sorted(x)) for x in ids), students, marks, totals, max_points,
-                     omitted, variants)
+    """The present students' marks per question number (see :class:`MarkTable`): ``result.table`` when
+    grading built it, else built now."""
+    if result.table is not None:
+        return result.table
+    builder = MarkTableBuilder(result.numbers)
+    for s in result.students:
+        if s.present:
+            builder.add(s.questions)
+    return builder.build()
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import io
-from collections import Counter
 from html import escape
 from pathlib import Path
 
@@ -209,15 +208,8 @@ def _list_html(rows: list[list[str]], head: list[str], empty: str) -> str:
 def render_report(result: GradeResult, analysis: Analysis | None = None) -> str:
     """The report page as HTML text (UTF-8, self-contained)."""
     a = analysis or analyse(result)
-    manual = Counter()
-    marked = Counter()
-    for s in a.table.students:
-        for q in s.questions:
-            for c in q.cells:
-                if c.status == "manual":
-                    (manual if c.awaiting_marker else marked)[(q.number, c.label, q.question_id)] += 1
-    manual_rows = [[f"Q{n}{lab}", qid, str(marked[(n, lab, qid)]), str(manual[(n, lab, qid)])]
-                   for n, lab, qid in sorted(set(manual) | set(marked))]
+    manual_rows = [[f"Q{n}{lab}", qid, str(marked), str(awaiting)]
+                   for (n, lab, qid), (marked, awaiting) in a.table.hand_marked.items()]
     overrides = [[o.rule, o.question, o.student_id or "everyone", o.reason, o.detail] for o in result.overrides]
     problems = [[p.file, str(p.line or ""), p.column or "", p.student_id or "", p.message] for p in result.problems]
     title = escape(result.exam_title)

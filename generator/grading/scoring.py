@@ -49,6 +49,7 @@ from .gradebook import (
     QuestionMark,
     StudentGrades,
 )
+from .item_analysis import MarkTableBuilder
 from .manifest import (
     NO_SECTION,
     AnswerRecord,
@@ -434,7 +435,8 @@ def _grade(manifest: ManifestRecord, manifest_path: Path, responses_path: Path,
     rows, problems = read_responses(Path(responses_path), expected, {p.student_id for p in papers})
     grader = _Grader(str(responses_path), rules)
     students = []
-    numbers: set[int] = set()
+    numbers = tuple(sorted({q.number for p in papers for q in p.questions}))
+    table = MarkTableBuilder(numbers)  # the class analysis's input, in the same pass (item_analysis)
     for p in papers:
         sid = p.student_id
         row = rows.get(sid)
@@ -445,7 +447,6 @@ def _grade(manifest: ManifestRecord, manifest_path: Path, responses_path: Path,
         sections = p.section_of()
         qmarks = []
         for q in p.questions:
-            numbers.add(q.number)
             section = sections.get(q.number, NO_SECTION)
             a = q.answer
             if a.type == "multi_part":
@@ -459,12 +460,15 @@ def _grade(manifest: ManifestRecord, manifest_path: Path, responses_path: Path,
                 cells, points, status = (cell,), cell.points, cell.status
             qm = _question((q.number, q.question_id, q.answer_type, points, q.points, status, cells, q.params, q))
             qmarks.append(_after_exam_rules(sid, qm, rules) if row is not None and after_exam else qm)
-        students.append(StudentGrades(sid, p.name, p.paper_id, row is not None, tuple(qmarks)))
+        qmarks = tuple(qmarks)
+        if row is not None:
+            table.add(qmarks)
+        students.append(StudentGrades(sid, p.name, p.paper_id, row is not None, qmarks))
     applied = _applied(rules, grader.accepted, students)
     all_problems = problems + grader.problems
     all_problems.sort(key=lambda x: (x.line is None, x.line or 0, x.column or "", x.student_id or ""))
-    return GradeResult(manifest.exam_title, str(manifest_path), str(responses_path), tuple(sorted(numbers)),
-                       tuple(students), tuple(all_problems), tuple(applied))
+    return GradeResult(manifest.exam_title, str(manifest_path), str(responses_path), numbers, tuple(students),
+                       tuple(all_problems), tuple(applied), table.build())
 
 
 def _after_exam_rules(sid: str, qm: QuestionMark, rules: Rules) -> QuestionMark:
