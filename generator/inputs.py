@@ -8,9 +8,12 @@ exhausted memory, and the text is Unicode-normalised (NFC) once, here.
 
 from __future__ import annotations
 
+import mmap
 import os
 import stat
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import VariantexError
@@ -18,14 +21,8 @@ from .errors import VariantexError
 MiB = 1024 * 1024
 
 
-def read_bytes(path: Path, what: str, max_bytes: int, error: type[VariantexError]) -> bytes:
-    """The bytes of the regular file ``path`` (at most ``max_bytes``).
-
-    ``what`` names the input in messages ("exam spec", "roster"). Raises
-    ``error`` (a :class:`errors.VariantexError` subclass) when the file is
-    missing or unreadable, is not a regular file, or is larger than
-    ``max_bytes``.
-    """
+def _open_regular(path: Path, what: str, max_bytes: int, error: type[VariantexError]) -> int:
+    """A read-only descriptor of the regular file ``path`` of at most ``max_bytes`` (see :func:`read_bytes`)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as e:
@@ -38,6 +35,47 @@ def read_bytes(path: Path, what: str, max_bytes: int, error: type[VariantexError
         if info.st_size > max_bytes:
             raise error(f"{what} {path} is {info.st_size / MiB:.1f} MiB; the limit is "
                         f"{max_bytes / MiB:g} MiB")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+@contextmanager
+def mapped_bytes(path: Path, what: str, max_bytes: int, error: type[VariantexError]) -> Iterator[bytes | mmap.mmap]:
+    """The bytes of the regular file ``path`` mapped read-only into memory for the block (``b""`` if empty).
+
+    For the largest inputs (a 3,000-student manifest.json is 230 MB): parsers
+    read the file's pages in place instead of a copy (0.17 s less for the
+    manifest, bench/bench_grade.py). Checks and errors as :func:`read_bytes`.
+    """
+    fd = _open_regular(path, what, max_bytes, error)
+    try:
+        if os.fstat(fd).st_size == 0:
+            data: bytes | mmap.mmap = b""
+        else:
+            data = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    except OSError as e:
+        raise error(f"cannot read {what} {path}: {e.strerror}") from None
+    finally:
+        os.close(fd)
+    try:
+        yield data
+    finally:
+        if isinstance(data, mmap.mmap):
+            data.close()
+
+
+def read_bytes(path: Path, what: str, max_bytes: int, error: type[VariantexError]) -> bytes:
+    """The bytes of the regular file ``path`` (at most ``max_bytes``).
+
+    ``what`` names the input in messages ("exam spec", "roster"). Raises
+    ``error`` (a :class:`errors.VariantexError` subclass) when the file is
+    missing or unreadable, is not a regular file, or is larger than
+    ``max_bytes``.
+    """
+    fd = _open_regular(path, what, max_bytes, error)
+    try:
         with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)
     except OSError as e:

@@ -14,6 +14,7 @@ The format itself is written by
 
 from __future__ import annotations
 
+import mmap
 import re
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -21,7 +22,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 
 from ..errors import VariantexError
-from ..inputs import MiB, read_bytes
+from ..inputs import MiB, mapped_bytes
 
 MAX_MANIFEST_BYTES = 1024 * MiB
 
@@ -146,22 +147,23 @@ def read_manifest(path: Path, texts: bool = False) -> ManifestRecord:
     Raises :class:`ManifestError` naming the file and, for a bad value, its
     JSON path (``$.papers[3].questions[0].points``) or, for bad JSON, its line and column.
     """
-    raw = read_bytes(Path(path), "manifest", MAX_MANIFEST_BYTES, ManifestError)
-    try:
-        return _DECODERS[texts].decode(raw)
-    except msgspec.ValidationError as e:
-        raise ManifestError(f"In {path}: not a manifest variantex can read: {e}; give the manifest.json a "
-                            "build wrote, unedited") from None
-    except msgspec.DecodeError as e:
-        raise ManifestError(f"In {path}{_where(raw, str(e))}: not valid JSON (UTF-8): "
-                            f"{re.sub(r' [(]byte [0-9]+[)]$', '', str(e))}") from None
+    with mapped_bytes(Path(path), "manifest", MAX_MANIFEST_BYTES, ManifestError) as raw:
+        try:
+            return _DECODERS[texts].decode(raw)
+        except msgspec.ValidationError as e:
+            raise ManifestError(f"In {path}: not a manifest variantex can read: {e}; give the manifest.json a "
+                                "build wrote, unedited") from None
+        except msgspec.DecodeError as e:
+            raise ManifestError(f"In {path}{_where(raw, str(e))}: not valid JSON (UTF-8): "
+                                f"{re.sub(r' [(]byte [0-9]+[)]$', '', str(e))}") from None
 
 
-def _where(raw: bytes, message: str) -> str:
+def _where(raw: bytes | mmap.mmap, message: str) -> str:
     """``, line L, column C`` of the ``(byte N)`` msgspec names in ``message`` (1-based), or ''."""
     m = re.search(r"\(byte ([0-9]+)\)$", message)
     if not m:
         return ""
     at = min(int(m.group(1)), len(raw))
-    line, start = raw.count(b"\n", 0, at) + 1, raw.rfind(b"\n", 0, at)
+    head = bytes(raw[:at])
+    line, start = head.count(b"\n") + 1, head.rfind(b"\n")
     return f", line {line}, column {at - start}"

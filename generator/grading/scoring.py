@@ -510,13 +510,19 @@ def _applied(rules: Rules, accepted: dict[int, int], students: list[StudentGrade
     return out
 
 
+@functools.cache
+def _tails(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The prefixes after the first without their ``(`` (what ``str.split("; (")`` leaves of them)."""
+    return tuple(p[1:] for p in prefixes[1:])
+
+
 def _split_key(key_text: str, prefixes: tuple[str, ...]) -> list[str]:
     """A multi-part key ``(a) 44; (b) 1200`` split into its parts' key texts."""
     pieces = key_text.split("; (")
-    if len(pieces) == len(prefixes) and all(
-            (piece if k == 0 else "(" + piece).startswith(pre) for k, (piece, pre) in enumerate(zip(pieces, prefixes))):
-        return [pieces[0].removeprefix(prefixes[0]), *(piece[len(pre) - 1:] for piece, pre in
-                                                        zip(pieces[1:], prefixes[1:]))]
+    tails = _tails(prefixes)
+    if len(pieces) == len(prefixes) and pieces[0].startswith(prefixes[0]) and \
+            all(map(str.startswith, pieces[1:], tails)):
+        return [pieces[0][len(prefixes[0]):], *(piece[len(t):] for piece, t in zip(pieces[1:], tails))]
     out, rest = [], key_text  # a part's key holds "; (" itself
     for i, pre in enumerate(prefixes):
         rest = rest.removeprefix(pre)

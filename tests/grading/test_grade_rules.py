@@ -290,3 +290,30 @@ def test_results_are_written_like_a_build(tmp_path):
     assert r.exit_code == 1 and "my notes.txt" in r.output and "Traceback" not in r.output
     assert (out / "my notes.txt").read_text(encoding="utf-8") == "mine"
     assert not list(tmp_path.glob(".results.staging-*"))
+
+
+@pytest.mark.parametrize("kind", ["empty", "folder", "device", "missing"])
+def test_a_manifest_that_is_not_a_json_file_fails_cleanly(tmp_path, kind):
+    """The manifest is mapped into memory, not read: each non-file still gets one clear error, nothing written."""
+    (tmp_path / "r.csv").write_text(RESPONSES, encoding="utf-8")
+    m = {"empty": tmp_path / "manifest.json", "folder": tmp_path / "adir", "device": Path("/dev/zero"),
+         "missing": tmp_path / "nope.json"}[kind]
+    if kind == "empty":
+        m.write_bytes(b"")
+    if kind == "folder":
+        m.mkdir()
+    r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o")])
+    code, expected = {"empty": (1, "not valid JSON"), "folder": (2, "is a directory"),  # click's check
+                      "device": (1, "not a regular file"), "missing": (1, "No such file")}[kind]
+    assert r.exit_code == code and expected in r.output and str(m) in r.output and "Traceback" not in r.output, \
+        r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_multi_part_keys_split_even_when_a_part_holds_the_separator():
+    from generator.grading.scoring import _split_key
+
+    assert _split_key("(a) 44; (b) 1200", ("(a) ", "(b) ")) == ["44", "1200"]
+    assert _split_key("(a) x; (y); (b) 2", ("(a) ", "(b) ")) == ["x; (y)", "2"]
+    assert _split_key("(a) 1; (b) [1 2; (3)]; (c) z", ("(a) ", "(b) ", "(c) ")) == ["1", "[1 2; (3)]", "z"]
+    assert _split_key("(a) 1", ("(a) ",)) == ["1"]
