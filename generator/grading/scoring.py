@@ -264,7 +264,7 @@ def expected_columns(papers: list) -> list[str]:
     for p in papers:
         for q in p.questions:
             a = q.answer
-            kind = (q.number, a.type, *(part.label for part in a.parts))
+            kind = (q.number, a.type, *[part.label for part in a.parts]) if a.parts else (q.number, a.type)
             if kind in seen:
                 continue  # seen on an earlier paper (the common case: 120,000 questions, 40 numbers)
             seen.add(kind)
