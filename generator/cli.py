@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 # Each command imports what it uses when it runs: `variantex grade` must not pay for sympy, scipy.stats
 # and the build's templates (1.4 s of imports, bench/bench_grade.py).
 
+#: How many of grade's input problems are printed (all are in problems.csv and report.html).
+SHOWN_WARNINGS = 20
 #: How many seeds per template ``check --latex`` typesets (the keys that ran into the margin did so at seeds 13 and 20).
 LATEX_SEEDS = 30
 
@@ -163,8 +165,11 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, r
                 write_build(result, out, grade_writers(progress=lambda done, total: _advance(bar, done, total)))
         else:
             write_build(result, out, grade_writers(feedback=False))
-        for p in result.problems:
+        for p in result.problems[:SHOWN_WARNINGS]:
             click.echo(f"warning: {p.text()}", err=True)
+        if len(result.problems) > SHOWN_WARNINGS:
+            click.echo(f"warning: ... and {len(result.problems) - SHOWN_WARNINGS} more problems, every one in "
+                       f"{out / 'problems.csv'} and the report", err=True)
         present = sum(s.present for s in result.students)
         click.echo(f"Graded {present} of {len(result.students)} students"
                    f"{f' ({len(result.problems)} problems, see problems.csv)' if result.problems else ''} -> {out}")

@@ -91,8 +91,10 @@ class VariantsCsvWriter:
     ``number,question_id,grouping,groups,n,facility_by_group,test,statistic,p_value,q_value,gap,unfair``.
 
     ``facility_by_group`` lists ``label: facility (correct/n)`` joined by ``; ``;
-    ``gap`` is the largest minus the smallest group facility; ``unfair`` is
-    ``yes`` or ``no`` (rule in :mod:`fairness`).
+    ``statistic`` is the test's (:mod:`exact_tests`): the odds ratio for
+    ``fisher``, χ² for ``chi2``, the probability of the table given its
+    margins for ``fisher_monte_carlo``; ``gap`` is the largest minus the
+    smallest group facility; ``unfair`` is ``yes`` or ``no`` (rule in :mod:`fairness`).
     """
 
     filename = "variants.csv"

@@ -1,15 +1,13 @@
 """Reading a build's ``manifest.json`` for grading and scanning: typed records, texts only when asked.
 
-A 3,000-student manifest is about 300 MB, and more than half of it is the
+A 3,000-student manifest is about 230 MB, and more than half of it is the
 LaTeX of every variant (``stem_tex``, ``solution_tex``, ``figure_tex``,
 ``prompts_tex``), which only feedback PDFs print. msgspec decodes the file
 straight into the records below against this schema: a field the schema does
 not name is skipped without making a Python object, so grading without
 feedback reads the file in about half the time of a plain JSON parse
 (bench/bench_grade.py), and a wrong type is reported with its JSON path.
-
-The format itself is written by
-``generator/writers/manifest.py``.
+The format is written by ``generator/writers/manifest.py``.
 """
 
 from __future__ import annotations

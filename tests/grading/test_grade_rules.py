@@ -317,3 +317,17 @@ def test_multi_part_keys_split_even_when_a_part_holds_the_separator():
     assert _split_key("(a) x; (y); (b) 2", ("(a) ", "(b) ")) == ["x; (y)", "2"]
     assert _split_key("(a) 1; (b) [1 2; (3)]; (c) z", ("(a) ", "(b) ", "(c) ")) == ["1", "[1 2; (3)]", "z"]
     assert _split_key("(a) 1", ("(a) ",)) == ["1"]
+
+
+def test_many_problems_print_the_first_twenty_and_point_to_problems_csv(tmp_path):
+    students = [f"S{i}" for i in range(1, 31)]
+    m = manifest(tmp_path, students=students)
+    rows = "".join(f"{s},b,ac,t,x{i},[1 2; 3 4],27,relu,x,,[1 2 3]\n" for i, s in enumerate(students))
+    (tmp_path / "r.csv").write_text(COLUMNS + "\n" + rows, encoding="utf-8")
+    r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o"),
+                                  "--no-feedback"])
+    assert r.exit_code == 0, r.output
+    warnings = [line for line in r.output.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 21 and "... and 10 more problems" in warnings[-1] and "problems.csv" in warnings[-1]
+    assert all("column Q4" in w for w in warnings[:20])
+    assert len(list(csv.DictReader((tmp_path / "o" / "problems.csv").open(encoding="utf-8")))) == 30
