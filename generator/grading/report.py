@@ -65,12 +65,13 @@ def histogram(a: Analysis) -> str:
     top = max(a.summary.max_points, 1.0)
     low = min(0.0, float(totals.min())) if len(totals) else 0.0
     ax.hist(totals, bins=np.linspace(low, top, 21), color="#4c72b0", edgecolor="white")
-    if a.summary.mean is not None:
-        ax.axvline(a.summary.mean, color="#c44e52", linestyle="--", label=f"mean {a.summary.mean:.2f}")
-        ax.legend(frameon=False)
+    title = "Scores"
+    if a.summary.mean is not None:  # named in the title: a legend inside the axes can cover a bar
+        ax.axvline(a.summary.mean, color="#c44e52", linestyle="--")
+        title += f" (dashed: mean {a.summary.mean:.2f})"
     ax.set_xlabel(f"total (points of {fmt(a.summary.max_points)})")
     ax.set_ylabel("students")
-    ax.set_title("Scores")
+    ax.set_title(title)
     fig.subplots_adjust(left=0.11, right=0.98, bottom=0.16, top=0.9)  # fixed: tight_layout draws twice
     return _png(fig)
 
