@@ -97,7 +97,6 @@ def build_command(spec_path: Path, roster: Path | None, count: int | None, out: 
     from .spec import load_spec
     from .writers import default_writers
 
-
     if (roster is None) == (count is None):
         raise click.UsageError("give either --roster FILE or --n NUMBER")
     started = time.perf_counter()
@@ -173,7 +172,7 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, r
         present = sum(s.present for s in result.students)
         click.echo(f"Graded {present} of {len(result.students)} students"
                    f"{f' ({len(result.problems)} problems, see problems.csv)' if result.problems else ''} -> {out}")
-        # (the console script then ends without freeing it: cli.run)
+        # the result is not freed: the console script (run) ends the process without the teardown
 
 
 @main.command("scan")
@@ -218,7 +217,6 @@ def list_command(bank_path: Path | None, topic: str | None, as_json: bool) -> No
     from .answers import answer_type_name
     from .variant import make_variant
 
-
     bank = _bank(bank_path)
     rows = []
     for q in bank.select(topic):
@@ -257,7 +255,6 @@ def solve_command(qid: str, seed: int, sets: tuple[str, ...], as_json: bool, ban
     """Solve question ID for one seed, optionally with params set by --set."""
     from .variant import make_variant
 
-
     variant = make_variant(_question(_bank(bank_path), qid), seed, _parse_sets(sets) or None)
     if as_json:
         click.echo(json.dumps({"id": variant.question_id, "seed": variant.seed, "params": dict(variant.params),
@@ -281,7 +278,6 @@ def preview_command(qid: str, seeds: int, first_seed: int, pdf_path: Path | None
                     html_path: Path | None = None) -> None:
     """Show question ID over a few seeds: text, answer and solution."""
     from .variant import make_variant
-
 
     bank = _bank(bank_path)
     question = _question(bank, qid)
@@ -325,7 +321,6 @@ def check_command(bank_dir: Path | None, seeds: int, only: tuple[str, ...], as_j
     reproduces them (variantex solve ID --seed SEED). Exits 1 if any fails.
     """
     from .check import check_bank, typeset_check
-
 
     bank = _bank(bank_dir)
     reports = check_bank(bank, seeds, only)
