@@ -181,3 +181,21 @@ def test_build_with_a_failing_verification_writes_nothing(run, tmp_path):
     assert "variants failed; nothing was written" in r.output
     assert "paper of 00" in r.output and "t/arith/double (seed " in r.output and "disagrees" in r.output
     assert not out.exists() and not list(tmp_path.glob(".out.staging*"))
+
+
+def test_the_console_script_flushes_its_output_and_keeps_exit_codes(tmp_path):
+    """``cli.run`` ends the process with os._exit: output is still complete and exit codes are click's."""
+    import subprocess
+    import sys
+
+    def script(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", "from generator.cli import run; run()", *args],
+                              check=False, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+    ok = script("list", "--json")
+    assert ok.returncode == 0 and len(json.loads(ok.stdout)) > 100  # the whole JSON, flushed
+    usage = script("solve")
+    assert usage.returncode == 2 and "Missing argument" in usage.stderr
+    error = script("grade", "missing.json", "missing.csv", "--out", "res", "--no-feedback")
+    assert error.returncode == 1 and "cannot read manifest missing.json" in error.stderr
+    assert "Traceback" not in error.stderr and not (tmp_path / "res").exists()
