@@ -16,16 +16,18 @@ import base64
 import io
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .analysis import FACILITY_HIGH, FACILITY_LOW, Analysis, analyse
 from .distractors import BLANK
 from .fairness import FDR, MIN_GAP
 from .gradebook import GradeResult
 from .scoring import fmt
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5rem auto;max-width:70rem;
@@ -45,10 +47,24 @@ span.right{background:#55a868}span.wrong{background:#c44e52}span.blank{backgroun
 """
 
 
+def _figure(width: float, height: float) -> Figure:
+    """A matplotlib figure of that size (inches) on the Agg canvas.
+
+    matplotlib is imported here, not with the module: ``variantex grade``
+    builds its writers before it forks the process that draws, and the
+    import (0.5 s) belongs to that process (bench/bench_grade.py).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def _png(fig: Figure) -> str:
     """The figure as an ``<img>`` data URI (PNG without metadata: same bytes every run)."""
     buf = io.BytesIO()
-    FigureCanvasAgg(fig)
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -59,7 +75,7 @@ def _num(x: float | None, places: int = 2) -> str:
 
 def histogram(a: Analysis) -> str:
     """Histogram of the students' totals (points), with the mean marked."""
-    fig = Figure(figsize=(6, 3.2))
+    fig = _figure(6, 3.2)
     ax = fig.add_subplot()
     totals = a.table.totals
     top = max(a.summary.max_points, 1.0)
@@ -78,7 +94,7 @@ def histogram(a: Analysis) -> str:
 
 def scatter(a: Analysis) -> str:
     """Facility (x) against discrimination index (y) per question; flagged questions in red, labelled."""
-    fig = Figure(figsize=(6, 4))
+    fig = _figure(6, 4)
     ax = fig.add_subplot()
     ax.axvspan(FACILITY_LOW, FACILITY_HIGH, color="#eef5ee", zorder=0)
     ax.axhline(0, color="#888", linewidth=0.8)

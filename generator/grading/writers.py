@@ -129,12 +129,18 @@ def grade_writers(feedback: bool = True, progress: Callable[[int, int], None] | 
     (:mod:`analysis_writers`), ``report.html`` and (if ``feedback``) the feedback PDFs, which
     call ``progress(done, total)`` as each batch is typeset."""
     from ..parallel import ForkedWriters
+    from .analysis import analyse
     from .analysis_writers import analysis_writers
-    from .feedback import FeedbackPdfWriter
     from .report import ReportHtmlWriter
 
-    # The analysis and the report run in a forked worker while this process writes the gradebook CSVs.
-    return [ForkedWriters(local=[ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(),
-                                 ProblemsCsvWriter(), OverridesCsvWriter()],
-                          forked=[*analysis_writers(), ReportHtmlWriter()]),
-            *([FeedbackPdfWriter(progress=progress)] if feedback else [])]
+    # The class analysis is computed here (0.6 s for 3,000 students; in the forked worker, whose every touch
+    # of the marks copies a page, it took twice as long), then the analysis files and the report are written
+    # by the worker, which imports matplotlib for itself, while this process writes the gradebook CSVs.
+    writers: list = [ForkedWriters(local=[ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(),
+                                          ProblemsCsvWriter(), OverridesCsvWriter()],
+                                   forked=[*analysis_writers(), ReportHtmlWriter()], prepare=analyse)]
+    if feedback:
+        from .feedback import FeedbackPdfWriter
+
+        writers.append(FeedbackPdfWriter(progress=progress))
+    return writers
