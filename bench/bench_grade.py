@@ -6,8 +6,8 @@ with a probability set by their ability and the question's difficulty, 5 %
 blank), then times:
 - the whole command as a user runs it (`variantex grade ... --no-feedback`, a new process, --runs times;
   the median is the figure), and
-- in this process, reading + scoring and each writer one after the other, to show where the time goes
-  (the command runs the analysis and report writers in a second process, beside the CSV writers).
+- in this process, reading + scoring, the class analysis and each writer one after the other, to show
+  where the time goes (the command writes responses_graded.csv while a forked process writes the rest).
 Feedback PDFs are typeset by pdflatex and timed apart (`--feedback N` times them for N students).
 Target (issue 8): under 5 s for the command. Run: .venv/bin/python bench/bench_grade.py
 """
@@ -162,6 +162,9 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
         parallel = grade_writers(feedback=False)[0]  # ForkedWriters: each of its writers, one after the other
+        t = time.perf_counter()
+        parallel.prepare(result)
+        print(f"  class analysis (before the fork): {time.perf_counter() - t:.2f} s")
         for w in [*parallel.local, *parallel.forked]:
             t = time.perf_counter()
             w.write(result, out)

@@ -134,11 +134,12 @@ def grade_writers(feedback: bool = True, progress: Callable[[int, int], None] | 
     from .report import ReportHtmlWriter
 
     # The class analysis is computed here (0.6 s for 3,000 students; in the forked worker, whose every touch
-    # of the marks copies a page, it took twice as long), then the analysis files and the report are written
-    # by the worker, which imports matplotlib for itself, while this process writes the gradebook CSVs.
-    writers: list = [ForkedWriters(local=[ScoresCsvWriter(), GradedResponsesCsvWriter(), MoodleGradesCsvWriter(),
-                                          ProblemsCsvWriter(), OverridesCsvWriter()],
-                                   forked=[*analysis_writers(), ReportHtmlWriter()], prepare=analyse)]
+    # of the marks copies a page, it took twice as long). Then this process writes responses_graded.csv (a
+    # row per cell: the longest file) while the worker, which imports matplotlib for itself, writes the rest.
+    writers: list = [ForkedWriters(local=[GradedResponsesCsvWriter()],
+                                   forked=[ScoresCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter(),
+                                           OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter()],
+                                   prepare=analyse)]
     if feedback:
         from .feedback import FeedbackPdfWriter
 
