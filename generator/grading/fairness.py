@@ -16,9 +16,10 @@ compared across the groups:
 Test per grouping (a groups × {correct, not} table): Fisher's exact test for
 2 × 2; Pearson's χ² for larger tables when every expected count is at least 5;
 otherwise Fisher's exact test by Monte Carlo (9,999 resamples from an rng
-seeded by the question number, so reruns give the same p). The p-values of all
-groupings of all questions are corrected together by Benjamini–Hochberg
-(Benjamini & Hochberg, JRSS B 57, 1995). A grouping is ``unfair`` when its q-value is below :data:`FDR` AND its
+seeded by the question number, so reruns give the same p); the tests are in
+:mod:`exact_tests`. The p-values of all groupings of all questions are
+corrected together by Benjamini–Hochberg (Benjamini & Hochberg, JRSS B 57,
+1995). A grouping is ``unfair`` when its q-value is below :data:`FDR` AND its
 groups' facilities differ by at least :data:`MIN_GAP` (a difference too small
 to matter is not flagged however many students there are).
 """
