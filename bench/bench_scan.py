@@ -42,18 +42,19 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "scan"))
 
-from simulate import distort, draw_answers, fill_page, random_distortion, render_page
+from simulate import (
+    Truth,
+    compare,
+    distort,
+    draw_answers,
+    fill_page,
+    random_distortion,
+    render_page,
+)
 
 from generator.cli import main
 
 SPEC = ROOT / "examples" / "dl-midsem.yaml"
-
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return a == b or float(a) == float(b)
-    except ValueError:
-        return False
 
 
 def run(pages: int) -> None:
@@ -110,18 +111,8 @@ def run(pages: int) -> None:
             read[row["student_id"], "student_number"] = row["student_number"]
         for row in csv.DictReader((out / "corrections_template.csv").open(encoding="utf-8")):
             read[row["student_id"], row["column"]] = None
-        right = flagged = wrong = 0
-        bad = []
-        for key, text in truth.items():
-            got = read.get(key, "")  # a blank hand mark is no rule
-            if got is None:
-                flagged += 1
-            elif _same(got, text):
-                right += 1
-            else:
-                wrong += 1
-                bad.append(f"{key[0]} {key[1]}: {'half-filled, ' if key in ambiguous else ''}meant {text!r}, "
-                           f"read {got!r}")
+        # a key with no reading is blank: a blank hand mark makes no rule
+        right, flagged, wrong, bad = compare(Truth(truth, ambiguous), read, missing="")
         total = right + flagged + wrong
         print(f"items: {total}; right {right} ({100 * right / total:.2f} %), flagged {flagged} "
               f"({100 * flagged / total:.2f} %), wrong unflagged {wrong}")

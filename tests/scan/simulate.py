@@ -231,24 +231,26 @@ def random_distortion(rng: np.random.Generator) -> dict[str, Any]:
             "jpeg": 30 if rng.random() < 0.5 else None, "fold": bool(rng.random() < 0.15)}
 
 
-def compare(truth: Truth, read: dict[str, str | None]) -> tuple[int, int, int, list[str]]:
-    """(right, flagged, wrong-unflagged, descriptions of the wrong ones) of a page's readings.
+def compare(truth: Truth, read: dict, missing: str = "<missing>") -> tuple[int, int, int, list[str]]:
+    """(right, flagged, wrong-unflagged, descriptions of the wrong ones) of readings against ``truth``.
 
-    ``read`` maps a column to the text read, None when flagged unreadable.
-    An ambiguous item (a half-filled bubble) counts as right when it is
-    flagged or read as meant. Numbers compare as numbers.
+    ``read`` maps a key of ``truth.cells`` (a column; the benchmark uses
+    (student, column)) to the text read, None when flagged unreadable; a key
+    it lacks reads as ``missing``. Numbers compare as numbers. A wrong reading
+    of an ambiguous item (a half-filled bubble) is described as half-filled.
     """
     right = flagged = wrong = 0
     bad = []
-    for col, text in truth.cells.items():
-        got = read.get(col, "<missing>")
+    for key, text in truth.cells.items():
+        got = read.get(key, missing)
         if got is None:
             flagged += 1
         elif _same(got, text):
             right += 1
         else:
             wrong += 1
-            bad.append(f"{col}: meant {text!r}, read {got!r}")
+            name = " ".join(key) if isinstance(key, tuple) else key
+            bad.append(f"{name}: {'half-filled, ' if key in truth.ambiguous else ''}meant {text!r}, read {got!r}")
     return right, flagged, wrong, bad
 
 
