@@ -225,14 +225,6 @@ _cell = functools.partial(tuple.__new__, CellMark)
 _question = functools.partial(tuple.__new__, QuestionMark)
 
 
-def _float(text: str) -> float:
-    """``float(text)``, NaN when Python cannot read it (the caller then takes the careful path)."""
-    try:
-        return float(text)
-    except ValueError:
-        return math.nan
-
-
 @functools.cache
 def column(number: int, label: str = "") -> str:
     """The responses CSV column of question ``number``, part ``label``: ``Q7``, ``Q6b``."""
@@ -253,8 +245,8 @@ def columns_of(question: QuestionRecord) -> list[tuple[str, str, AnswerRecord, f
     n, a = question.number, question.answer
     if a.type != "multi_part":
         return [(column(n), "", a, 1.0)]
-    total = sum(p.weight for p in a.parts)
-    return [(column(n, p.label), p.label, p, p.weight / total) for p in a.parts]
+    layout, _ = _parts_layout(n, tuple([(p.label, p.weight) for p in a.parts]))
+    return [(col, label, part, share) for (col, label, share), part in zip(layout, a.parts)]
 
 
 def expected_columns(papers: list) -> list[str]:
@@ -279,7 +271,6 @@ class _Grader:
     def __init__(self, file: str, rules: Rules) -> None:
         self.file = file
         self.scorer = Scorer()
-        self.methods = self.scorer.methods
         self.problems: list[Problem] = []
         self.accept = [(parse_question(r.question), r) for r in rules.accept]
         self.accepted: dict[int, int] = {}  # accept rule index -> cells it made correct
@@ -287,7 +278,7 @@ class _Grader:
     def cell(self, sid: str, line: int | None, q: QuestionRecord, col: str, label: str, a: AnswerRecord,
              share: float, key_text: str, cells: dict[str, str] | None, section: SectionRecord) -> CellMark:
         # The hot loop of grading (231,000 cells for 3,000 students x 40 questions): CellMarks are made
-        # from whole tuples (_cell), and scoring methods are called without Scorer.score's dispatch.
+        # from whole tuples (_cell).
         max_points = q.points * share
         options = tuple(a.options) if a.options else ()  # the manifest's options (letter, correct, rationale, text)
         n, qid, kind = q.number, q.question_id, a.type
@@ -304,14 +295,7 @@ class _Grader:
         if not text or text.isspace():
             return _cell((n, label, col, qid, kind, text, key_text, 0.0, max_points, "blank", (), options, ""))
         try:
-            if kind == "numerical" and _PLAIN.issuperset(text) and math.isfinite(x := _float(text)):
-                value = a.value  # the common case, inline: a plain number (as score_numerical and parse_number)
-                tol = a.tolerance * (abs(value) if a.relative else 1.0)
-                credit, ticked = (1.0 if abs(x - value) <= tol + 1e-9 * max(1.0, abs(value)) else 0.0), ()
-            else:
-                if len(text) >= len(UNREADABLE) and text.strip().lower() == UNREADABLE:
-                    self.scorer.score(a, text, section)  # raises Unreadable, with the scanner's reason
-                credit, ticked = self.methods[kind](a, text, section)
+            credit, ticked = self.scorer.score(a, text, section)
         except Unreadable as e:
             self.problems.append(Problem(self.file, line, col, sid, f"unreadable {kind} response: {e}; 0 points"))
             return _cell((n, label, col, qid, kind, text, key_text, 0.0, max_points, "unreadable", (), options,
