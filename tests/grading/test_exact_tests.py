@@ -12,6 +12,7 @@ from scipy import stats
 from generator.grading.exact_tests import (
     benjamini_hochberg,
     chi2_independence,
+    chi2_survival,
     fisher_exact_2x2,
     fisher_exact_monte_carlo,
 )
@@ -40,6 +41,16 @@ def test_chi2_is_scipys():
         statistic, p = chi2_independence(table)
         r = stats.chi2_contingency(table, correction=False)
         assert statistic == pytest.approx(r.statistic) and p == pytest.approx(r.pvalue, rel=1e-9, abs=1e-15)
+
+
+def test_chi2_survival_is_scipys_over_its_range():
+    """The series (x < a + 1) and the continued fraction, both sides of the switch, and deep tails."""
+    rng = np.random.default_rng(11)
+    for dof in (1, 2, 3, 5, 10, 25, 60, 199):
+        for x in [0.0, 1e-9, 0.3, dof / 2, dof + 1.9, dof + 2.1, 3 * dof + 50, 900.0, *rng.uniform(0, 4 * dof + 20, 30)]:
+            assert chi2_survival(dof, x) == pytest.approx(stats.chi2.sf(x, dof), rel=1e-12, abs=1e-300)
+    with pytest.raises(ValueError, match="at least 1"):
+        chi2_survival(0, 1.0)
 
 
 def _exact_rxc(table: np.ndarray) -> tuple[float, float]:
