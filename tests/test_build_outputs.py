@@ -157,15 +157,20 @@ def test_two_builds_are_byte_identical(out, tmp_path):
 
 
 def test_streamed_manifest_is_exactly_the_json_of_its_data(out):
-    """The record indented by one space, then one paper per line (compact), as json.dumps writes them."""
+    """The record indented by one space, then one paper per line (compact) under papers and one paper's
+    texts per line under texts, as json.dumps writes them."""
     from generator.writers.manifest import manifest_data
 
     result = build(load_spec(SPEC), load_roster(ROSTER), load_bank(BUILTIN_BANK))
     data = manifest_data(result)
-    lines = ["  " + json.dumps(p, separators=(",", ":"), sort_keys=True, ensure_ascii=False) for p in data["papers"]]
-    data["papers"] = "PAPERS"
+    lines = {key: ["  " + json.dumps(p, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+                   for p in data[key]] for key in ("papers", "texts")}
+    data["papers"], data["texts"] = "PAPERS", "TEXTS"
     head = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     text = (out / "manifest.json").read_text(encoding="utf-8")
-    assert text == head.replace('"PAPERS"', "[\n" + ",\n".join(lines) + "\n ]")
+    assert text == head.replace('"PAPERS"', "[\n" + ",\n".join(lines["papers"]) + "\n ]").replace(
+        '"TEXTS"', "[\n" + ",\n".join(lines["texts"]) + "\n ]")
     assert json.loads(text) == manifest_data(result)
-    assert len(text.splitlines()) == len(head.splitlines()) + len(lines) + 1  # one line per paper
+    assert len(text.splitlines()) == len(head.splitlines()) + 2 * len(result.papers) + 2  # a line per paper, twice
+    assert all("stem_tex" not in line for line in lines["papers"]) and all(
+        "stem_tex" in line for line in lines["texts"])

@@ -1,13 +1,15 @@
 """Reading a build's ``manifest.json`` for grading and scanning: typed records, texts only when asked.
 
-A 3,000-student manifest is about 230 MB, and more than half of it is the
+A 3,000-student manifest is about 260 MB, and two thirds of it is the
 LaTeX of every variant (``stem_tex``, ``solution_tex``, ``figure_tex``,
-``prompts_tex``), which only feedback PDFs print. msgspec decodes the file
-straight into the records below against this schema: a field the schema does
-not name is skipped without making a Python object, so grading without
-feedback reads the file in about half the time of a plain JSON parse
-(bench/bench_grade.py), and a wrong type is reported with its JSON path.
-The format is written by ``generator/writers/manifest.py``.
+``prompts_tex``), which only feedback PDFs print. Since manifest version 3
+the writer (``generator/writers/manifest.py``) puts them in one block of
+lines, ``texts``, apart from the ``papers``; without feedback that block is
+cut out before decoding, unread (scanning past it took 0.4 s). msgspec
+decodes the rest straight into the records below against this schema: a
+field the schema does not name is skipped without making a Python object,
+and a wrong type is reported with its JSON path. Manifests of versions 1
+and 2 (texts inside each question, or none) are read whole.
 """
 
 from __future__ import annotations
@@ -96,9 +98,20 @@ class QuestionRecord(msgspec.Struct, frozen=True):
     attempt: int = 0
 
 
+class TextRecord(msgspec.Struct, frozen=True):
+    """The LaTeX a question's paper and key print: ``stem_tex``, ``solution_tex``, ``figure_tex`` (a TikZ
+    body or ''), ``prompts_tex`` (a multi-part question's part prompts by label); empty before version 2."""
+
+    stem_tex: str = ""
+    solution_tex: str = ""
+    figure_tex: str = ""
+    prompts_tex: dict[str, str] = {}
+
+
 class QuestionText(QuestionRecord, frozen=True):
-    """A :class:`QuestionRecord` with the LaTeX its paper and key print (for feedback PDFs); empty in a
-    manifest older than version 2. ``prompts_tex``: a multi-part question's part prompts by label."""
+    """A :class:`QuestionRecord` with the fields of its :class:`TextRecord` (for feedback PDFs): in a
+    version-2 manifest they are inside each question; in version 3, joined from ``texts``. (msgspec
+    structs have one base, so the four fields are named again.)"""
 
     stem_tex: str = ""
     solution_tex: str = ""
@@ -129,6 +142,8 @@ class ManifestRecord(msgspec.Struct, Generic[Q], frozen=True):
     papers: list[PaperRecord[Q]]
     spec: dict[str, Any] = {}
     manifest_version: int = 1
+    #: version 3: per paper, per question, its texts (None when not read; see :func:`read_manifest`)
+    texts: list[list[TextRecord]] | None = None
 
     @property
     def exam_title(self) -> str:
@@ -139,15 +154,78 @@ _DECODERS = {False: msgspec.json.Decoder(ManifestRecord[QuestionRecord]),
              True: msgspec.json.Decoder(ManifestRecord[QuestionText])}
 
 
+#: Where the writer's ``texts`` block starts: a line at the top level of the document (a newline inside
+#: a JSON string is escaped, and deeper keys are indented further).
+_TEXTS_BLOCK = b'\n "texts": ['
+
+
+def _without_texts(raw: bytes | mmap.mmap) -> bytes | None:
+    """The document ``raw`` without its top-level ``texts`` member, or None if it has no such block of
+    lines as the writer makes (then it is decoded whole).
+
+    The block's closing bracket is searched from the end of the file: what
+    follows ``texts`` (keys are sorted) is a few short members, and scanning
+    the block itself, two thirds of the file, took 0.2 s. Were a later member
+    a list on several lines, the cut would take it too; grading reads only
+    members before ``texts`` (``manifest_version``, ``papers``, ``spec``).
+    """
+    start = raw.find(_TEXTS_BLOCK)
+    if start < 0:
+        return None
+    after = start + len(_TEXTS_BLOCK)
+    if raw[after:after + 1] == b"]":
+        end = after + 1
+    else:  # one line per paper, then the closing bracket on a line of its own
+        close = raw.rfind(b"\n ]", after)
+        if close < 0:
+            return None
+        end = close + 3
+    if raw[end:end + 1] == b",":
+        keep = ((0, start), (end + 1, len(raw)))
+    elif raw[start - 1:start] == b",":
+        keep = ((0, start - 1), (end, len(raw)))
+    else:
+        return None
+    with memoryview(raw) as view:  # copied once, into the result
+        return b"".join([view[a:b] for a, b in keep])
+
+
+def _with_texts(manifest: ManifestRecord[QuestionText]) -> ManifestRecord[QuestionText]:
+    """Version 3: each question given its record from ``texts``; raises ManifestError if they do not pair."""
+    texts = manifest.texts
+    if texts is None:
+        return manifest  # versions 1 and 2: the texts (if any) were in the questions
+    if len(texts) != len(manifest.papers) or any(
+            len(t) != len(p.questions) for t, p in zip(texts, manifest.papers)):
+        raise ManifestError("its texts do not pair with its papers' questions (a paper or question added or "
+                            "removed by hand?)")
+    fields = TextRecord.__struct_fields__
+    papers = [msgspec.structs.replace(p, questions=[
+        msgspec.structs.replace(q, **{f: getattr(t, f) for f in fields}) for q, t in zip(p.questions, ts)])
+        for p, ts in zip(manifest.papers, texts)]
+    return msgspec.structs.replace(manifest, papers=papers, texts=None)
+
+
 def read_manifest(path: Path, texts: bool = False) -> ManifestRecord:
     """The manifest at ``path``; with ``texts`` its questions are :class:`QuestionText` (for feedback).
 
+    The result's ``texts`` is None (joined to the questions, or not read).
     Raises :class:`ManifestError` naming the file and, for a bad value, its
     JSON path (``$.papers[3].questions[0].points``) or, for bad JSON, its line and column.
     """
     with mapped_bytes(Path(path), "manifest", MAX_MANIFEST_BYTES, ManifestError) as raw:
         try:
-            return _DECODERS[texts].decode(raw)
+            if texts:
+                return _with_texts(_DECODERS[True].decode(raw))
+            answers = _without_texts(raw)
+            if answers is not None:
+                try:
+                    return msgspec.structs.replace(_DECODERS[False].decode(answers), texts=None)
+                except msgspec.MsgspecError:
+                    pass  # decoded whole below, so the error names a line and column of the file itself
+            return msgspec.structs.replace(_DECODERS[False].decode(raw), texts=None)
+        except ManifestError as e:
+            raise ManifestError(f"In {path}: {e}; give the manifest.json a build wrote, unedited") from None
         except msgspec.ValidationError as e:
             raise ManifestError(f"In {path}: not a manifest variantex can read: {e}; give the manifest.json a "
                                 "build wrote, unedited") from None

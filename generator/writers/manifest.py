@@ -19,7 +19,8 @@ from ..build import BuildResult, Paper
 from ..latex import TEMPLATES
 
 #: 2: questions carry ``stem_tex``, ``solution_tex``, ``figure_tex`` and ``prompts_tex`` (for feedback PDFs).
-MANIFEST_VERSION = 2
+#: 3: those four are under ``texts`` (one list per paper, one record per question), not in ``papers``.
+MANIFEST_VERSION = 3
 _PACKAGES = ("numpy", "sympy", "jinja2", "pypdf", "pylatex", "pydantic")
 
 
@@ -64,7 +65,7 @@ def manifest_data(result: BuildResult, with_papers: bool = True) -> dict[str, An
     templates and roster, with their paths relative to the spec's folder (so
     two checkouts of the same inputs give the same bytes); the spec itself;
     and (unless ``with_papers`` is false) under ``papers`` every paper's
-    :func:`paper_data`.
+    :func:`paper_data` and under ``texts`` its :func:`paper_texts`, in the same order.
     """
     spec = result.spec
     data = {
@@ -84,16 +85,15 @@ def manifest_data(result: BuildResult, with_papers: bool = True) -> dict[str, An
     }
     if with_papers:
         data["papers"] = [paper_data(p) for p in result.papers]
+        data["texts"] = [paper_texts(p) for p in result.papers]
     return data
 
 
 def paper_data(p: Paper) -> dict[str, Any]:
     """One paper in the manifest: student, paper id, sections (with their negative marking and grading
     schemes), and every variant's seed, params, answer (``Answer.to_json``; choice options with their
-    LaTeX text), key text, points, negative marking, and rendered ``stem_tex``, ``solution_tex``,
-    ``figure_tex`` (a TikZ body, "" for none) and ``prompts_tex`` (a multi-part question's part prompts by
-    label, else empty): the LaTeX the paper and key print. Everything ``variantex grade`` needs, feedback
-    PDFs included."""
+    LaTeX text), key text, points and negative marking: everything ``variantex grade`` needs but the
+    texts of feedback PDFs (:func:`paper_texts`)."""
     return {
         "student_id": p.student.student_id,
         "name": p.student.name,
@@ -113,13 +113,21 @@ def paper_data(p: Paper) -> dict[str, Any]:
             "params": dict(i.variant.params),
             "answer": i.variant.answer.to_json(),
             "key_text": i.variant.answer.key_text(),
-            "stem_tex": i.variant.stem_tex,
-            "solution_tex": i.variant.solution_tex,
-            "figure_tex": i.variant.figure_tex,
-            "prompts_tex": {part.label: part.prompt_tex for part in (
-                i.variant.answer.parts if isinstance(i.variant.answer, MultiPart) else ())},
         } for i in p.items],
     }
+
+
+def paper_texts(p: Paper) -> list[dict[str, Any]]:
+    """The LaTeX a paper and its key print, per question in paper order: ``stem_tex``, ``solution_tex``,
+    ``figure_tex`` (a TikZ body, "" for none) and ``prompts_tex`` (a multi-part question's part prompts by
+    label, else empty). Only feedback PDFs read them; grading without feedback skips them unread."""
+    return [{
+        "stem_tex": i.variant.stem_tex,
+        "solution_tex": i.variant.solution_tex,
+        "figure_tex": i.variant.figure_tex,
+        "prompts_tex": {part.label: part.prompt_tex for part in (
+            i.variant.answer.parts if isinstance(i.variant.answer, MultiPart) else ())},
+    } for i in p.items]
 
 
 def _dumps(value: Any, level: int) -> str:
@@ -127,22 +135,28 @@ def _dumps(value: Any, level: int) -> str:
     return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + " " * level)
 
 
-def _paper_line(paper: dict[str, Any]) -> str:
-    """One paper as one line of JSON (sorted keys, no spaces)."""
+def _paper_line(paper: dict[str, Any] | list[Any]) -> str:
+    """One paper (or its texts) as one line of JSON (sorted keys, no spaces)."""
     return json.dumps(paper, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
+#: The keys whose value is a list written one item (a paper, a paper's texts) per line.
+_LINED = ("papers", "texts")
+
+
 class ManifestWriter:
-    """Write ``manifest.json`` (sorted keys, UTF-8): the build's record with one-space indentation, then
-    ``papers`` with one paper per line.
+    """Write ``manifest.json`` (sorted keys, UTF-8): the build's record with one-space indentation, and
+    ``papers`` and ``texts`` with one paper per line.
 
     The text is ``json.dumps(manifest_data(result), indent=1,
     sort_keys=True, ensure_ascii=False)`` plus a newline, except that each
-    paper is written on one line without spaces (:func:`_paper_line`): the
-    indentation of a 3,000-student manifest was 60 of its 294 MB, and reading
-    it took a fifth of ``variantex grade``'s time (bench/bench_grade.py). It
-    is written one paper at a time, so memory does not grow with the size of
-    the manifest (3,000 students' manifest took 370 MiB as one string).
+    paper and each paper's texts are written on one line without spaces
+    (:func:`_paper_line`): the indentation of a 3,000-student manifest was 60
+    of its 294 MB, and reading it took a fifth of ``variantex grade``'s time
+    (bench/bench_grade.py). The texts (two thirds of the file) are one block
+    of lines that ``grading.manifest`` cuts out unread when no feedback is
+    asked. It is written one paper at a time, so memory does not grow with
+    the size of the manifest (3,000 students' manifest took 370 MiB as one string).
     """
 
     filename = "manifest.json"
@@ -152,16 +166,17 @@ class ManifestWriter:
         head = manifest_data(result, with_papers=False)
         with open(path, "w", encoding="utf-8") as fh:
             fh.write("{")
-            for k, key in enumerate(sorted([*head, "papers"])):
+            for k, key in enumerate(sorted([*head, *_LINED])):
                 fh.write(("," if k else "") + "\n " + json.dumps(key) + ": ")
-                if key != "papers":
+                if key not in _LINED:
                     fh.write(_dumps(head[key], 1))
                     continue
                 if not result.papers:
                     fh.write("[]")
                     continue
+                item = paper_data if key == "papers" else paper_texts
                 fh.write("[")
-                fh.writelines(("," if j else "") + "\n  " + _paper_line(paper_data(paper))
+                fh.writelines(("," if j else "") + "\n  " + _paper_line(item(paper))
                               for j, paper in enumerate(result.papers))
                 fh.write("\n ]")
             fh.write("\n}\n")

@@ -140,3 +140,60 @@ def test_section_schemes_from_the_spec_reach_the_manifest_and_the_grade(tmp_path
     for s, r in zip(scores, key):
         n = len(r["correct_answer"].replace(";", " ").split())
         assert s["Q11"] == fmt(float(r["points"]) * (n - 1) / n)
+
+
+def test_texts_are_cut_out_unread_without_feedback_and_joined_with_it(built, tmp_path):
+    """Version 3 keeps the LaTeX under ``texts``: without texts the block is cut out before decoding and
+    the records are those of decoding the whole file; with texts each question gets its own, exactly as a
+    version-2 manifest (texts inside the questions) gives them."""
+    import json
+
+    import msgspec
+
+    from generator.grading.manifest import (
+        ManifestError,
+        ManifestRecord,
+        QuestionRecord,
+        _without_texts,
+        read_manifest,
+    )
+
+    path = built / "manifest.json"
+    raw = path.read_bytes()
+    cut = _without_texts(raw)
+    assert cut is not None and len(cut) < len(raw) / 2 and b"stem_tex" not in cut
+    whole = msgspec.json.decode(raw, type=ManifestRecord[QuestionRecord])
+    assert read_manifest(path) == msgspec.structs.replace(whole, texts=None)
+    data = json.loads(raw)
+    assert json.loads(cut) == {k: v for k, v in data.items() if k != "texts"}
+
+    with_texts = read_manifest(path, texts=True)
+    q = with_texts.papers[4].questions[2]
+    assert q.stem_tex == data["texts"][4][2]["stem_tex"] and q.solution_tex and with_texts.texts is None
+    v2 = {k: v for k, v in data.items() if k != "texts"}
+    for paper, texts in zip(v2["papers"], data["texts"]):
+        for question, text in zip(paper["questions"], texts):
+            question.update(text)
+    old = tmp_path / "v2.json"
+    old.write_text(json.dumps(v2, indent=1), encoding="utf-8")
+    assert read_manifest(old, texts=True) == with_texts
+    assert read_manifest(old) == read_manifest(path)
+
+    del data["texts"][3][0]  # a question's texts lost: the pairing is refused, never shifted
+    bad = tmp_path / "unpaired.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ManifestError, match="texts do not pair with its papers' questions"):
+        read_manifest(bad, texts=True)
+
+
+def test_a_broken_paper_line_is_reported_at_its_line_in_the_file(built, tmp_path):
+    from generator.grading.manifest import ManifestError, read_manifest
+
+    lines = (built / "manifest.json").read_text(encoding="utf-8").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith('  {"name"')) + 2  # the third paper
+    lines[k] = lines[k].replace('"points":', '"points":,', 1)
+    bad = tmp_path / "manifest.json"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    for texts in (False, True):
+        with pytest.raises(ManifestError, match=rf"In {bad}, line {k + 1}, column [0-9]+: not valid JSON"):
+            read_manifest(bad, texts)
