@@ -142,33 +142,36 @@ class MarkTableBuilder:
 
     def add(self, questions: tuple[QuestionMark, ...]) -> None:
         s_i, col, nan = len(self._rows), self._col, math.nan
+        ids, top_points, variants = self._ids, self._max, self._variants
         row, omitted = [0.0] * len(self.numbers), [False] * len(self.numbers)
         total = 0.0
         for q in questions:
-            i = col[q.number]
-            self._ids[i].add(q.question_id)
-            self._max[i] = max(self._max[i], q.max_points)
-            total += q.points
+            number, qid, kind, points, top, status, cells, params, _ = q  # a tuple: unpacked at once
+            i = col[number]
+            ids[i].add(qid)
+            if top > top_points[i]:
+                top_points[i] = top
+            total += points
             awaiting = False
-            if q.answer_type in _SCANNED:
-                for c in q.cells:
+            if kind in _SCANNED:
+                for c in cells:
                     if c.answer_type in _CHOICE and c.options:
                         self._choices.append((s_i, c.number, c.label, c.question_id, c.options, c.ticked,
                                               c.status == "blank"))
                     elif c.status == "manual":
                         waits = c.awaiting_marker
                         awaiting = awaiting or waits
-                        self._hand.setdefault((q.number, c.label, q.question_id), [0, 0])[waits] += 1
-            if awaiting and q.status in ("manual", "unreadable"):
+                        self._hand.setdefault((number, c.label, qid), [0, 0])[waits] += 1
+            if awaiting and status in ("manual", "unreadable"):
                 row[i] = nan
                 continue
-            row[i] = q.points
-            omitted[i] = q.status == "blank"  # a question is blank when all its cells are
-            if q.max_points > 0:
+            row[i] = points
+            omitted[i] = status == "blank"  # a question is blank when all its cells are
+            if top > 0:
                 letter = ""
-                if q.answer_type == "single_choice" and len(q.cells) == 1:
-                    letter = next((o.letter for o in q.cells[0].options if o.correct), "")
-                self._variants[q.number].append((q.question_id, letter, q.params, q.status == "correct"))
+                if kind == "single_choice" and len(cells) == 1:
+                    letter = next((o.letter for o in cells[0].options if o.correct), "")
+                variants[number].append((qid, letter, params, status == "correct"))
         self._rows.append(row)
         self._omitted.append(omitted)
         self._totals.append(total)

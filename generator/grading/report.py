@@ -98,12 +98,12 @@ def scatter(a: Analysis) -> str:
     ax = fig.add_subplot()
     ax.axvspan(FACILITY_LOW, FACILITY_HIGH, color="#eef5ee", zorder=0)
     ax.axhline(0, color="#888", linewidth=0.8)
-    for item in a.items:
-        if item.facility is None or item.discrimination_index is None:
-            continue
-        flagged = bool(a.flags(item))
-        ax.scatter(item.facility, item.discrimination_index, color="#c44e52" if flagged else "#4c72b0",
-                   s=30, zorder=3)
+    shown = [(item, bool(a.flags(item))) for item in a.items
+             if item.facility is not None and item.discrimination_index is not None]
+    if shown:  # one collection for all the points: one per question took 0.15 s to draw
+        ax.scatter([i.facility for i, _ in shown], [i.discrimination_index for i, _ in shown],
+                   c=["#c44e52" if flagged else "#4c72b0" for _, flagged in shown], s=30, zorder=3)
+    for item, flagged in shown:
         ax.annotate(f"Q{item.number}", (item.facility, item.discrimination_index), fontsize=8,
                     xytext=(3, 3), textcoords="offset points", color="#a40000" if flagged else "#333")
     ax.set_xlim(-0.02, 1.02)
