@@ -149,8 +149,7 @@ class MarkTableBuilder:
             number, qid, kind, points, top, status, cells, params, _ = q  # a tuple: unpacked at once
             i = col[number]
             ids[i].add(qid)
-            if top > top_points[i]:
-                top_points[i] = top
+            top_points[i] = max(top_points[i], top)
             total += points
             awaiting = False
             if kind in _SCANNED:
