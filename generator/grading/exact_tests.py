@@ -32,6 +32,7 @@ Definitions, as ``scipy.stats`` implements them:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -46,8 +47,14 @@ _TINY = 1e-300
 
 
 def _log_factorials(n: int) -> np.ndarray:
-    """``log k!`` for k = 0 … n (``math.lgamma(k + 1)`` each, so no rounding accumulates)."""
-    return np.array([math.lgamma(k + 1) for k in range(n + 1)])
+    """``log k!`` for k = 0 … n at least (``math.lgamma(k + 1)`` each, so no rounding accumulates)."""
+    return _log_factorial_table(max(64, 1 << n.bit_length()))
+
+
+@functools.cache
+def _log_factorial_table(size: int) -> np.ndarray:
+    """``log k!`` for k < ``size``, computed once per size (a class's tests ask for the same few hundred)."""
+    return np.array([math.lgamma(k + 1) for k in range(size)])
 
 
 def _log_table_probability(correct: np.ndarray, groups: np.ndarray) -> np.ndarray:

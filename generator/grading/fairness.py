@@ -30,6 +30,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 
@@ -133,7 +134,7 @@ def _groupings(records: list[tuple[str, str, dict, bool]]) -> dict[str, list[str
     letters = [r[1] for r in records]
     if all(letters) and len(set(letters)) > 1:
         out["correct option"] = letters
-    for name, values in sorted(_param_columns([r[2] for r in records]).items()):
+    for name, values in _param_columns([r[2] for r in records]).items():
         if _all_scalar(values):
             labels = _bins(values)
             if labels:
@@ -142,19 +143,22 @@ def _groupings(records: list[tuple[str, str, dict, bool]]) -> dict[str, list[str
 
 
 def _param_columns(params: list[dict]) -> dict[str, list]:
-    """The values of each parameter that every dict in ``params`` has, one list per name (in ``params`` order).
+    """The values of each parameter that every dict in ``params`` has, one list per name (in ``params``
+    order), names sorted.
 
-    When all dicts have the same names in the same order (one template: the
-    usual case) the columns are read in one pass (``zip``), five times
+    When all dicts have the same names (one template: the usual case) the
+    columns are read in one pass (``itemgetter`` and ``zip``), five times
     quicker for a 3,000-student class than a lookup per name and student.
     """
     if not params:
         return {}
-    shapes = set(map(tuple, params))
-    if len(shapes) == 1:
-        return dict(zip(shapes.pop(), map(list, zip(*map(dict.values, params)))))
-    names = set.intersection(*map(set, shapes))
-    return {name: [d[name] for d in params] for name in names}
+    names = params[0].keys()
+    if not all(map(names.__eq__, map(dict.keys, params))):
+        names = set.intersection(*map(set, params))
+    names = sorted(names)
+    if len(names) < 2:
+        return {name: [d[name] for d in params] for name in names}
+    return dict(zip(names, map(list, zip(*map(itemgetter(*names), params)))))
 
 
 def _test(groups: tuple[VariantGroup, ...], number: int) -> tuple[str, float | None, float]:

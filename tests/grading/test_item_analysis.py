@@ -171,3 +171,14 @@ def test_a_much_harder_variant_is_flagged_and_a_fair_question_is_not():
     # BH: q >= p, and equal to the direct step-up formula for the smallest p
     ps = sorted(t.p_value for t in tests)
     assert min(t.q_value for t in tests) == pytest.approx(min(len(ps) * p / (k + 1) for k, p in enumerate(ps)))
+
+
+def test_param_columns_pair_values_by_name_whatever_the_order_of_the_keys():
+    from generator.grading.fairness import _param_columns
+
+    assert _param_columns([]) == {}
+    assert _param_columns([{"k": 3, "s": 1}, {"s": 2, "k": 5}]) == {"k": [3, 5], "s": [1, 2]}
+    assert list(_param_columns([{"s": 1, "k": 3}, {"s": 2, "k": 5}])) == ["k", "s"]  # names sorted
+    assert _param_columns([{"k": 3, "s": 1}, {"k": 4}, {"k": 5, "p": 0}]) == {"k": [3, 4, 5]}  # the common names
+    assert _param_columns([{"k": 3}, {"k": 4}]) == {"k": [3, 4]}
+    assert _param_columns([{}, {}]) == {}
