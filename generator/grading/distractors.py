@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .item_analysis import MarkTable
-from .manifest import OptionRecord
+from .item_analysis import CORRECT, MarkTable
 
-#: The label of the right option(s) and of a blank response.
-CORRECT, BLANK = "correct", "(blank)"
+#: The label of a blank response.
+BLANK = "(blank)"
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,6 @@ class OptionChoice:
     correct: bool
 
 
-def option_label(option: OptionRecord) -> str:
-    """An option's label across variants: ``correct``, its rationale, or (no rationale: a statement drawn from a
-    pool) its own text."""
-    if option.correct:
-        return CORRECT
-    return option.rationale.strip() or option.text_tex.strip() or "?"
-
-
 def distractor_analysis(table: MarkTable) -> list[OptionChoice]:
     """One row per (choice question or part, option label), for single and multiple choice cells.
 
@@ -62,12 +53,12 @@ def distractor_analysis(table: MarkTable) -> list[OptionChoice]:
         key = (number, part)
         asked[key] += 1
         qids[key].add(qid)
-        by_letter = {o.letter: o for o in options}
-        labels = {option_label(o) for o in options}
+        by_letter = dict(options)  # letter -> label
+        labels = set(by_letter.values())
         if blank:
             labels_chosen = {BLANK}
         else:
-            labels_chosen = {option_label(by_letter[t]) for t in ticked if t in by_letter}
+            labels_chosen = {by_letter[t] for t in ticked if t in by_letter}
         for label in labels | {BLANK}:
             choosers[key].setdefault(label, [])
         for label in labels_chosen:

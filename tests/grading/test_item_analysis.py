@@ -174,7 +174,7 @@ def test_a_much_harder_variant_is_flagged_and_a_fair_question_is_not():
 
 
 def test_param_columns_pair_values_by_name_whatever_the_order_of_the_keys():
-    from generator.grading.fairness import _param_columns
+    from generator.grading.item_analysis import param_columns as _param_columns
 
     assert _param_columns([]) == {}
     assert _param_columns([{"k": 3, "s": 1}, {"s": 2, "k": 5}]) == {"k": [3, 5], "s": [1, 2]}
@@ -182,3 +182,31 @@ def test_param_columns_pair_values_by_name_whatever_the_order_of_the_keys():
     assert _param_columns([{"k": 3, "s": 1}, {"k": 4}, {"k": 5, "p": 0}]) == {"k": [3, 4, 5]}  # the common names
     assert _param_columns([{"k": 3}, {"k": 4}]) == {"k": [3, 4]}
     assert _param_columns([{}, {}]) == {}
+
+
+def test_tables_of_parts_of_a_class_join_into_the_table_of_the_whole_class():
+    """What two processes grading half the class each send back joins into exactly the one-process table:
+    choices keep their students' rows, params a part lacks or holds as a list are dropped everywhere."""
+    import pickle
+
+    from generator.grading.item_analysis import MarkTable, mark_table
+
+    rng = np.random.default_rng(9)
+    rows = []
+    for s in range(9):
+        t = rng.choice(["", "a", "b"])
+        params = {"k": int(s % 3), "w": [1, 2]} if s != 7 else {"k": 1, "w": [1, 2], "extra": 0.5}
+        rows.append([question(1, 1.0 if t == "a" else 0.0, "correct" if t == "a" else ("blank" if not t else "wrong"),
+                              answer_type="single_choice", ticked=(t,) if t else (), options=OPTIONS, params=params),
+                     question(2, float(s % 2), "correct" if s % 2 else "wrong", params={"size": 0.5 * s}),
+                     question(3, 2.0 if s % 3 else 0.0, "manual", max_points=4, answer_type="essay",
+                              note=AWAITING_MARKER if s % 3 == 0 else "marked by hand: 2")])
+    whole = mark_table(result(rows))
+    parts = [mark_table(result(rows[:4])), mark_table(result(rows[4:]))]
+    joined = MarkTable.concat([pickle.loads(pickle.dumps(p)) for p in parts])
+    for field in ("marks", "totals", "max_points", "omitted"):
+        np.testing.assert_array_equal(getattr(joined, field), getattr(whole, field))
+    assert (joined.numbers, joined.question_ids, joined.choices, joined.hand_marked) == (
+        whole.numbers, whole.question_ids, whole.choices, whole.hand_marked)
+    assert joined.variants == whole.variants and list(whole.variants[1].params) == ["k"]  # w is a list
+    assert [c[0] for c in joined.choices] == list(range(9))
