@@ -6,8 +6,9 @@ with a probability set by their ability and the question's difficulty, 5 %
 blank), then times:
 - the whole command as a user runs it (`variantex grade ... --no-feedback`, a new process, --runs times;
   the median is the figure), and
-- in this process, reading + scoring, the class analysis and each writer one after the other, to show
-  where the time goes (the command writes responses_graded.csv while a forked process writes the rest).
+- in this process, reading, scoring the whole class as one part, the class analysis and each writer one
+  after the other, to show where the time goes (the command grades two halves in two processes and
+  writes each half's rows while a forked process writes the class files: generator/grading/run.py).
 Feedback PDFs are typeset by pdflatex and timed apart (`--feedback N` times them for N students).
 Target (issue 8): under 5 s for the command. Run: .venv/bin/python bench/bench_grade.py
 """
@@ -31,9 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.bank import BUILTIN_BANK, load_bank
+from generator.grading.analysis import analyse
 from generator.grading.manifest import read_manifest
-from generator.grading.scoring import grade, paused_gc
-from generator.grading.writers import grade_writers
+from generator.grading.run import students_result
+from generator.grading.scoring import class_grades, grade_part, paused_gc, read_inputs
+from generator.grading.writers import class_writers, student_writers
 
 STUDENTS, QUESTIONS = 3000, 40
 VARIANTEX = str(Path(sys.executable).with_name("variantex"))
@@ -154,20 +157,24 @@ def main() -> None:
         t = time.perf_counter()
         data = read_manifest(manifest)
         print(f"  read manifest.json: {time.perf_counter() - t:.2f} s")
-        t = time.perf_counter()
-        result = grade(manifest, tmp / "responses.csv")
-        print(f"  read + score (the manifest again): {time.perf_counter() - t:.2f} s")
         del data
+        t = time.perf_counter()
+        inputs = read_inputs(manifest, tmp / "responses.csv")
+        print(f"  read the inputs (the manifest again, the responses): {time.perf_counter() - t:.2f} s")
+        t = time.perf_counter()
+        part = grade_part(inputs, inputs.manifest.papers)
+        grades = class_grades(inputs, [part])
+        print(f"  score the whole class in one part: {time.perf_counter() - t:.2f} s")
         out = tmp / "phases"
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
-        parallel = grade_writers(feedback=False)[0]  # ForkedWriters: each of its writers, one after the other
         t = time.perf_counter()
-        parallel.prepare(result)
-        print(f"  class analysis (before the fork): {time.perf_counter() - t:.2f} s")
-        for w in [*parallel.local, *parallel.forked]:
+        analyse(grades)
+        print(f"  class analysis: {time.perf_counter() - t:.2f} s")
+        result = students_result(inputs, part)
+        for w, over in [*((w, result) for w in student_writers()), *((w, grades) for w in class_writers())]:
             t = time.perf_counter()
-            w.write(result, out)
+            w.write(over, out)
             print(f"  {type(w).__name__}: {time.perf_counter() - t:.2f} s")
     if args.feedback:
         small = tmp / "responses_small.csv"

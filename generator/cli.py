@@ -150,29 +150,30 @@ def grade_command(manifest_path: Path, responses_path: Path, out: Path | None, r
     unreadable cells, missing or extra columns) are listed with their line and
     column; every row that can be graded is graded.
     """
-    from .grading import grade
-    from .grading.scoring import paused_gc
-    from .grading.writers import grade_writers
+    from .grading.run import GradingRun
+    from .grading.scoring import paused_gc, read_inputs
     from .output import check_output, write_build
 
     out = out or Path("results") / Path(manifest_path).resolve().parent.name
     check_output(out)
     with paused_gc():  # millions of objects, no cycles: see paused_gc
-        result = grade(manifest_path, responses_path, rules_path, texts=feedback)
+        inputs = read_inputs(manifest_path, responses_path, rules_path, texts=feedback)
         if feedback:
             with click.progressbar(length=1, label="Typesetting feedback", file=sys.stderr) as bar:
-                write_build(result, out, grade_writers(progress=lambda done, total: _advance(bar, done, total)))
+                run = GradingRun(feedback=True, progress=lambda done, total: _advance(bar, done, total))
+                write_build(inputs, out, [run])
         else:
-            write_build(result, out, grade_writers(feedback=False))
-        for p in result.problems[:SHOWN_WARNINGS]:
+            run = GradingRun(feedback=False)
+            write_build(inputs, out, [run])
+        grades = run.grades
+        for p in grades.problems[:SHOWN_WARNINGS]:
             click.echo(f"warning: {p.text()}", err=True)
-        if len(result.problems) > SHOWN_WARNINGS:
-            click.echo(f"warning: ... and {len(result.problems) - SHOWN_WARNINGS} more problems, every one in "
+        if len(grades.problems) > SHOWN_WARNINGS:
+            click.echo(f"warning: ... and {len(grades.problems) - SHOWN_WARNINGS} more problems, every one in "
                        f"{out / 'problems.csv'} and the report", err=True)
-        present = sum(s.present for s in result.students)
-        click.echo(f"Graded {present} of {len(result.students)} students"
-                   f"{f' ({len(result.problems)} problems, see problems.csv)' if result.problems else ''} -> {out}")
-        # the result is not freed: the console script (run) ends the process without the teardown
+        click.echo(f"Graded {len(grades.table.totals)} of {grades.n_papers} students"
+                   f"{f' ({len(grades.problems)} problems, see problems.csv)' if grades.problems else ''} -> {out}")
+        # the inputs are not freed: the console script (run) ends the process without the teardown
 
 
 @main.command("scan")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .distractors import OptionChoice, distractor_analysis
 from .fairness import FairnessTest, variant_fairness
-from .gradebook import GradeResult
+from .gradebook import ClassGrades, GradeResult
 from .item_analysis import (
     ItemStatistics,
     MarkTable,
@@ -48,10 +48,10 @@ class Analysis:
         return out
 
 
-_last: tuple[GradeResult, Analysis] | None = None
+_last: tuple[ClassGrades | GradeResult, Analysis] | None = None
 
 
-def analyse(result: GradeResult) -> Analysis:
+def analyse(result: ClassGrades | GradeResult) -> Analysis:
     """The :class:`Analysis` of ``result`` (computed once; the writers of one run share it)."""
     global _last
     if _last is not None and _last[0] is result:

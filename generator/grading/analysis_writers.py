@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from .analysis import analyse
-from .gradebook import GradeResult
+from .gradebook import ClassGrades
 from .scoring import fmt
 
 
@@ -37,7 +37,7 @@ class ItemsCsvWriter:
 
     filename = "items.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
+    def write(self, result: ClassGrades, out: Path) -> list[Path]:
         path = out / self.filename
         fh, w = _writer(path)
         with fh:
@@ -57,7 +57,7 @@ class DistractorsCsvWriter:
 
     filename = "distractors.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
+    def write(self, result: ClassGrades, out: Path) -> list[Path]:
         path = out / self.filename
         fh, w = _writer(path)
         with fh:
@@ -75,7 +75,7 @@ class SummaryJsonWriter:
 
     filename = "summary.json"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
+    def write(self, result: ClassGrades, out: Path) -> list[Path]:
         s = analyse(result).summary
         data = {"n_students": s.n_students, "max_points": _j(s.max_points), "mean": _j(s.mean),
                 "median": _j(s.median), "sd": _j(s.sd), "min": _j(s.min), "max": _j(s.max),
@@ -99,7 +99,7 @@ class VariantsCsvWriter:
 
     filename = "variants.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
+    def write(self, result: ClassGrades, out: Path) -> list[Path]:
         path = out / self.filename
         fh, w = _writer(path)
         with fh:

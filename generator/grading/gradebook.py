@@ -125,6 +125,28 @@ class Applied:
 
 
 @dataclass(frozen=True)
+class ClassGrades:
+    """The class as a whole, what the class-level writers read (problems, overrides, the analysis, the
+    report): the exam title, the input paths, question numbers, how many papers the build has, every
+    problem found (in line order), the regrade rules as applied, and the class's
+    :class:`item_analysis.MarkTable` (its present students, in manifest order).
+
+    Each student's marks are not here: ``variantex grade`` grades parts of
+    the class in two processes, and each writes its own students' rows
+    (:mod:`run`). A :class:`GradeResult` has these fields too, and its students.
+    """
+
+    exam_title: str
+    manifest_path: str
+    responses_path: str
+    numbers: tuple[int, ...]
+    n_papers: int
+    problems: tuple[Problem, ...]
+    overrides: tuple[Applied, ...]
+    table: MarkTable = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class GradeResult:
     """Everything writers need: the exam title, question numbers, students in manifest order, problems.
 
@@ -141,3 +163,8 @@ class GradeResult:
     problems: tuple[Problem, ...] = field(default=())
     overrides: tuple[Applied, ...] = field(default=())
     table: MarkTable | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def n_papers(self) -> int:
+        """How many papers the build has (students with a row or without)."""
+        return len(self.students)

@@ -25,7 +25,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from .gradebook import GradeResult, QuestionMark
+from .gradebook import ClassGrades, GradeResult, QuestionMark
 from .manifest import OptionRecord
 
 #: Share of the class in each of Kelley's upper and lower groups.
@@ -288,7 +288,7 @@ def param_columns(params: list[dict]) -> dict[str, list]:
     return dict(zip(names, map(list, zip(*map(itemgetter(*names), params)))))
 
 
-def mark_table(result: GradeResult) -> MarkTable:
+def mark_table(result: ClassGrades | GradeResult) -> MarkTable:
     """The present students' marks per question number (see :class:`MarkTable`): ``result.table`` when
     grading built it, else built now."""
     if result.table is not None:

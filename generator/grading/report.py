@@ -23,7 +23,7 @@ import numpy as np
 from .analysis import FACILITY_HIGH, FACILITY_LOW, Analysis, analyse
 from .distractors import BLANK
 from .fairness import FDR, MIN_GAP
-from .gradebook import GradeResult
+from .gradebook import ClassGrades
 from .scoring import fmt
 
 if TYPE_CHECKING:
@@ -139,10 +139,9 @@ def _flags_html(a: Analysis) -> str:
     return "\n".join(out)
 
 
-def _summary_html(a: Analysis, result: GradeResult) -> str:
+def _summary_html(a: Analysis, result: ClassGrades) -> str:
     s = a.summary
-    rows = [("students graded", str(s.n_students)), ("students without a row",
-                                                     str(sum(not x.present for x in result.students))),
+    rows = [("students graded", str(s.n_students)), ("students without a row", str(result.n_papers - s.n_students)),
             ("mean", f"{_num(s.mean)} / {fmt(s.max_points)}"), ("median", _num(s.median)), ("SD", _num(s.sd)),
             ("min – max", f"{_num(s.min)} – {_num(s.max)}"),
             ("alpha (internal consistency)", _num(s.alpha, 3)), ("error ratio", _num(s.error_ratio, 1) + " %"),
@@ -222,7 +221,7 @@ def _list_html(rows: list[list[str]], head: list[str], empty: str) -> str:
         "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
 
 
-def render_report(result: GradeResult, analysis: Analysis | None = None) -> str:
+def render_report(result: ClassGrades, analysis: Analysis | None = None) -> str:
     """The report page as HTML text (UTF-8, self-contained)."""
     a = analysis or analyse(result)
     manual_rows = [[f"Q{n}{lab}", qid, str(marked), str(awaiting)]
@@ -268,7 +267,7 @@ class ReportHtmlWriter:
 
     filename = "report.html"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
+    def write(self, result: ClassGrades, out: Path) -> list[Path]:
         path = out / self.filename
         path.write_text(render_report(result), encoding="utf-8")
         return [path]

@@ -33,8 +33,9 @@ import gc
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -44,22 +45,24 @@ from .gradebook import (
     AWAITING_MARKER,
     Applied,
     CellMark,
+    ClassGrades,
     GradeResult,
     Problem,
     QuestionMark,
     StudentGrades,
 )
-from .item_analysis import MarkTableBuilder
+from .item_analysis import MarkTable, MarkTableBuilder
 from .manifest import (
     NO_SECTION,
     AnswerRecord,
     ManifestError,
     ManifestRecord,
+    PaperRecord,
     QuestionRecord,
     SectionRecord,
     read_manifest,
 )
-from .responses import read_responses
+from .responses import Row, read_responses
 from .rules import Rules, RulesError, load_rules, parse_question
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")
@@ -387,6 +390,61 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class GradingInputs:
+    """What grading reads, read and checked once: the manifest, the responses' rows by student id, the
+    regrade rules, the problems found reading the responses, and the question numbers of the exam."""
+
+    manifest: ManifestRecord
+    manifest_path: str
+    responses_path: str
+    rules: Rules
+    rows: dict[str, Row]
+    problems: tuple[Problem, ...]
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class GradedPart:
+    """Some papers of the class, graded: their ``students`` (in manifest order), the ``problems`` found
+    grading them (a student with no row, an unreadable cell), how many cells each accept rule made
+    correct (``accepted``, by rule index) and the part's :class:`item_analysis.MarkTable`."""
+
+    students: tuple[StudentGrades, ...]
+    problems: tuple[Problem, ...]
+    accepted: dict[int, int]
+    table: MarkTable
+
+
+@contextmanager
+def _sensible(manifest_path: str) -> Iterator[None]:
+    """Values of the right JSON types that make no sense together (a null value, an unknown answer type)
+    raise :class:`manifest.ManifestError`, not a traceback."""
+    try:
+        yield
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
+        raise ManifestError(f"In {manifest_path}: not a manifest variantex can grade ({e!r}); give the "
+                            "manifest.json a build wrote, unedited") from None
+
+
+def read_inputs(manifest_path: Path, responses_path: Path, rules_path: Path | None = None,
+                texts: bool = False) -> GradingInputs:
+    """The manifest (with each question's LaTeX if ``texts``, for feedback PDFs), the rules and the
+    responses, checked against each other (unknown students, missing columns: see :mod:`responses`).
+
+    Raises :class:`manifest.ManifestError`, :class:`responses.ResponsesError` or
+    :class:`rules.RulesError` when an input cannot be read at all.
+    """
+    manifest = read_manifest(Path(manifest_path), texts)
+    with _sensible(str(manifest_path)):
+        papers = manifest.papers
+        rules = load_rules(Path(rules_path), manifest) if rules_path is not None else Rules()
+        rows, problems = read_responses(Path(responses_path), expected_columns(papers),
+                                        {p.student_id for p in papers})
+        numbers = tuple(sorted({q.number for p in papers for q in p.questions}))
+    return GradingInputs(manifest, str(manifest_path), str(responses_path), rules, rows, tuple(problems), numbers)
+
+
 def grade(manifest_path: Path, responses_path: Path, rules_path: Path | None = None,
           texts: bool = False) -> GradeResult:
     """Grade the responses CSV against the build's ``manifest.json``; see the module docstring for the rules.
@@ -398,34 +456,40 @@ def grade(manifest_path: Path, responses_path: Path, rules_path: Path | None = N
     Deterministic: students in manifest order, questions in paper order.
     Raises :class:`manifest.ManifestError`, :class:`responses.ResponsesError` or
     :class:`rules.RulesError` when an input cannot be read at all; every
-    other problem is in ``problems``.
+    other problem is in ``problems``. (``variantex grade`` grades parts of
+    the class with :func:`grade_part` and joins them with :func:`class_grades`, as this does for one part.)
     """
     with paused_gc():
-        manifest = read_manifest(Path(manifest_path), texts)
-        try:
-            return _grade(manifest, manifest_path, responses_path, rules_path)
-        except (KeyError, TypeError, AttributeError, ValueError) as e:  # values of the right JSON types that
-            # make no sense together (a null value, an unknown answer type)
-            raise ManifestError(f"In {manifest_path}: not a manifest variantex can grade ({e!r}); give the "
-                                "manifest.json a build wrote, unedited") from None
+        inputs = read_inputs(manifest_path, responses_path, rules_path, texts)
+        part = grade_part(inputs, inputs.manifest.papers)
+        c = class_grades(inputs, [part])
+        return GradeResult(c.exam_title, c.manifest_path, c.responses_path, c.numbers, part.students, c.problems,
+                           c.overrides, c.table)
 
 
-def _grade(manifest: ManifestRecord, manifest_path: Path, responses_path: Path,
-           rules_path: Path | None) -> GradeResult:
-    papers = manifest.papers
-    rules = load_rules(Path(rules_path), manifest) if rules_path is not None else Rules()
+def grade_part(inputs: GradingInputs, papers: Sequence[PaperRecord]) -> GradedPart:
+    """Grade ``papers`` (some or all of ``inputs.manifest.papers``, in order) against the responses.
+
+    Raises :class:`manifest.ManifestError` for values that make no sense
+    together, and :class:`rules.RulesError` for an accept rule whose answer
+    cannot be read as the question's type.
+    """
+    with _sensible(inputs.manifest_path):
+        return _grade_part(inputs, papers)
+
+
+def _grade_part(inputs: GradingInputs, papers: Sequence[PaperRecord]) -> GradedPart:
+    rules, rows, responses_path = inputs.rules, inputs.rows, inputs.responses_path
     after_exam = bool(rules.drop or rules.full_marks or rules.override)
-    expected = expected_columns(papers)
-    rows, problems = read_responses(Path(responses_path), expected, {p.student_id for p in papers})
-    grader = _Grader(str(responses_path), rules)
+    grader = _Grader(responses_path, rules)
+    problems = []
     students = []
-    numbers = tuple(sorted({q.number for p in papers for q in p.questions}))
-    table = MarkTableBuilder(numbers)  # the class analysis's input, in the same pass (item_analysis)
+    table = MarkTableBuilder(inputs.numbers)  # the class analysis's input, in the same pass (item_analysis)
     for p in papers:
         sid = p.student_id
         row = rows.get(sid)
         if row is None:
-            problems.append(Problem(str(responses_path), None, None, sid,
+            problems.append(Problem(responses_path, None, None, sid,
                                     f"student {sid} ({p.name or 'no name'}) has no row; not graded (absent?)"))
         line, cells_of_row = (row.line, row.cells) if row else (None, None)
         sections = p.section_of()
@@ -448,11 +512,22 @@ def _grade(manifest: ManifestRecord, manifest_path: Path, responses_path: Path,
         if row is not None:
             table.add(qmarks)
         students.append(StudentGrades(sid, p.name, p.paper_id, row is not None, qmarks))
-    applied = _applied(rules, grader.accepted, students)
-    all_problems = problems + grader.problems
-    all_problems.sort(key=lambda x: (x.line is None, x.line or 0, x.column or "", x.student_id or ""))
-    return GradeResult(manifest.exam_title, str(manifest_path), str(responses_path), numbers, tuple(students),
-                       tuple(all_problems), tuple(applied), table.build())
+    return GradedPart(tuple(students), tuple(problems + grader.problems), grader.accepted, table.build())
+
+
+def class_grades(inputs: GradingInputs, parts: Sequence[GradedPart]) -> ClassGrades:
+    """The class from its graded ``parts`` (in manifest order; their ``students`` are not read): problems
+    in line order, the rules as applied, the mark tables joined."""
+    problems = [*inputs.problems, *(x for part in parts for x in part.problems)]
+    problems.sort(key=lambda x: (x.line is None, x.line or 0, x.column or "", x.student_id or ""))
+    accepted: dict[int, int] = {}
+    for part in parts:
+        for k, n in part.accepted.items():
+            accepted[k] = accepted.get(k, 0) + n
+    m = inputs.manifest
+    return ClassGrades(m.exam_title, inputs.manifest_path, inputs.responses_path, inputs.numbers, len(m.papers),
+                       tuple(problems), tuple(_applied(inputs, accepted)),
+                       MarkTable.concat([part.table for part in parts]))
 
 
 def _after_exam_rules(sid: str, qm: QuestionMark, rules: Rules) -> QuestionMark:
@@ -473,11 +548,12 @@ def _after_exam_rules(sid: str, qm: QuestionMark, rules: Rules) -> QuestionMark:
     return qm
 
 
-def _applied(rules: Rules, accepted: dict[int, int], students: list[StudentGrades]) -> list[Applied]:
-    present = {s.student_id: s for s in students if s.present}
+def _applied(inputs: GradingInputs, accepted: dict[int, int]) -> list[Applied]:
+    rules = inputs.rules
+    present = [p for p in inputs.manifest.papers if p.student_id in inputs.rows]
 
     def count(number: int) -> int:
-        return sum(any(q.number == number for q in s.questions) for s in present.values())
+        return sum(any(q.number == number for q in p.questions) for p in present)
 
     out = []
     for k, r in enumerate(rules.accept):
@@ -489,7 +565,7 @@ def _applied(rules: Rules, accepted: dict[int, int], students: list[StudentGrade
             out.append(Applied(kind, f"Q{n}", "", r.reason, f"{count(n)} students"))
     for r in rules.override:
         n = parse_question(r.question)[0]
-        detail = f"{fmt(r.points)} points" if r.student_id in present else "not applied: the student has no row"
+        detail = f"{fmt(r.points)} points" if r.student_id in inputs.rows else "not applied: the student has no row"
         out.append(Applied("override", f"Q{n}", r.student_id, r.reason, detail))
     return out
 
@@ -520,5 +596,6 @@ def _split_key(key_text: str, prefixes: tuple[str, ...]) -> list[str]:
     return out
 
 
-__all__ = ["Scorer", "Unreadable", "columns_of", "expected_columns", "fmt", "format_number", "grade",
-           "normalise_text", "parse_letters", "parse_matrix", "parse_number"]
+__all__ = ["GradedPart", "GradingInputs", "Scorer", "Unreadable", "class_grades", "columns_of", "expected_columns",
+           "fmt", "format_number", "grade", "grade_part", "normalise_text", "parse_letters", "parse_matrix",
+           "parse_number", "read_inputs"]

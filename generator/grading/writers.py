@@ -1,5 +1,7 @@
-"""Writers over a :class:`gradebook.GradeResult`: ``scores.csv``, ``responses_graded.csv``,
-``moodle_grades.csv`` and ``problems.csv``; each ``write(result, out)`` returns the paths written.
+"""The gradebook's writers: per student (``responses_graded.csv``, ``scores.csv``,
+``moodle_grades.csv``, over a :class:`gradebook.GradeResult` of the class or of a part of it) and for
+the class (``problems.csv``, ``overrides.csv``, over a :class:`gradebook.ClassGrades`); each
+``write(result, out)`` returns the paths written.
 
 All are UTF-8, comma-separated, with a header row and ``\\n`` line ends;
 points are decimals with at most 4 places, percent with 2 (:func:`scoring.fmt`).
@@ -8,10 +10,10 @@ points are decimals with at most 4 places, percent with 2 (:func:`scoring.fmt`).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 
-from .gradebook import GradeResult
+from .gradebook import ClassGrades, GradeResult
 from .scoring import fmt
 
 
@@ -19,7 +21,36 @@ def _open(path: Path):
     return open(path, "w", encoding="utf-8", newline="")
 
 
-class ScoresCsvWriter:
+class StudentRowsCsvWriter:
+    """A CSV with a header row, then rows per student: ``header(result)`` and ``rows(result)`` over the
+    students of ``result`` (a :class:`GradeResult` of the whole class or of a part of it).
+
+    ``write(result, out)`` writes ``out/<filename>``; ``write_part(result,
+    path, header)`` writes a part's rows (with the header for the first
+    part), so that parts graded in two processes are joined by concatenation.
+    """
+
+    filename = ""
+
+    def header(self, result: GradeResult) -> list[str]:
+        raise NotImplementedError
+
+    def rows(self, result: GradeResult) -> Iterable[list]:
+        raise NotImplementedError
+
+    def write(self, result: GradeResult, out: Path) -> list[Path]:
+        return [self.write_part(result, out / self.filename, header=True)]
+
+    def write_part(self, result: GradeResult, path: Path, header: bool) -> Path:
+        with _open(path) as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            if header:
+                w.writerow(self.header(result))
+            w.writerows(self.rows(result))
+        return path
+
+
+class ScoresCsvWriter(StudentRowsCsvWriter):
     """``scores.csv``: ``student_id,name,paper_id,Q1,...,total,max,percent``, one row per student.
 
     A student with no row in the responses has empty question cells, total
@@ -28,25 +59,21 @@ class ScoresCsvWriter:
 
     filename = "scores.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
-        path = out / self.filename
-        with _open(path) as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["student_id", "name", "paper_id", *[f"Q{n}" for n in result.numbers], "total", "max",
-                        "percent"])
-            for s in result.students:
-                by_number = {q.number: q for q in s.questions}
-                if not s.present:
-                    w.writerow([s.student_id, s.name, s.paper_id, *["" for _ in result.numbers], "",
-                                fmt(s.max_points), ""])
-                    continue
-                cells = [fmt(by_number[n].points) if n in by_number else "" for n in result.numbers]
-                percent = fmt(100 * s.total / s.max_points, 2) if s.max_points else ""
-                w.writerow([s.student_id, s.name, s.paper_id, *cells, fmt(s.total), fmt(s.max_points), percent])
-        return [path]
+    def header(self, result: GradeResult) -> list[str]:
+        return ["student_id", "name", "paper_id", *[f"Q{n}" for n in result.numbers], "total", "max", "percent"]
+
+    def rows(self, result: GradeResult) -> Iterable[list]:
+        for s in result.students:
+            by_number = {q.number: q for q in s.questions}
+            if not s.present:
+                yield [s.student_id, s.name, s.paper_id, *["" for _ in result.numbers], "", fmt(s.max_points), ""]
+                continue
+            cells = [fmt(by_number[n].points) if n in by_number else "" for n in result.numbers]
+            percent = fmt(100 * s.total / s.max_points, 2) if s.max_points else ""
+            yield [s.student_id, s.name, s.paper_id, *cells, fmt(s.total), fmt(s.max_points), percent]
 
 
-class GradedResponsesCsvWriter:
+class GradedResponsesCsvWriter(StudentRowsCsvWriter):
     """``responses_graded.csv``: one row per (student, response cell).
 
     Columns: student_id, paper_id, question (number), part (label or ''),
@@ -56,25 +83,22 @@ class GradedResponsesCsvWriter:
 
     filename = "responses_graded.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
-        path = out / self.filename
-        with _open(path) as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["student_id", "paper_id", "question", "part", "question_id", "answer_type", "response",
-                        "correct_answer", "points", "max_points", "status", "note"])
-            for s in result.students:
-                if s.present:
-                    sid, paper = s.student_id, s.paper_id
-                    # a CellMark is a tuple: unpacked at once, not read field by field (252,000 rows)
-                    w.writerows([sid, paper, number, label, qid, kind, response, key, fmt(points), fmt(top), status,
-                                 note]
-                                for q in s.questions
-                                for number, label, _, qid, kind, response, key, points, top, status, _, _, note
-                                in q.cells)
-        return [path]
+    def header(self, result: GradeResult) -> list[str]:
+        return ["student_id", "paper_id", "question", "part", "question_id", "answer_type", "response",
+                "correct_answer", "points", "max_points", "status", "note"]
+
+    def rows(self, result: GradeResult) -> Iterable[list]:
+        for s in result.students:
+            if s.present:
+                sid, paper = s.student_id, s.paper_id
+                # a CellMark is a tuple: unpacked at once, not read field by field (252,000 rows)
+                yield from ([sid, paper, number, label, qid, kind, response, key, fmt(points), fmt(top), status, note]
+                            for q in s.questions
+                            for number, label, _, qid, kind, response, key, points, top, status, _, _, note
+                            in q.cells)
 
 
-class MoodleGradesCsvWriter:
+class MoodleGradesCsvWriter(StudentRowsCsvWriter):
     """``moodle_grades.csv`` for Moodle's *Import > CSV file* in the gradebook.
 
     Two columns: ``idnumber`` (map it to the user's *ID number*) and one grade
@@ -85,15 +109,11 @@ class MoodleGradesCsvWriter:
 
     filename = "moodle_grades.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
-        path = out / self.filename
-        with _open(path) as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["idnumber", result.exam_title])
-            for s in result.students:
-                if s.present:
-                    w.writerow([s.student_id, fmt(max(0.0, s.total))])
-        return [path]
+    def header(self, result: GradeResult) -> list[str]:
+        return ["idnumber", result.exam_title]
+
+    def rows(self, result: GradeResult) -> Iterable[list]:
+        return ([s.student_id, fmt(max(0.0, s.total))] for s in result.students if s.present)
 
 
 class ProblemsCsvWriter:
@@ -101,7 +121,7 @@ class ProblemsCsvWriter:
 
     filename = "problems.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
+    def write(self, result: ClassGrades, out: Path) -> list[Path]:
         path = out / self.filename
         with _open(path) as fh:
             w = csv.writer(fh, lineterminator="\n")
@@ -116,7 +136,7 @@ class OverridesCsvWriter:
 
     filename = "overrides.csv"
 
-    def write(self, result: GradeResult, out: Path) -> list[Path]:
+    def write(self, result: ClassGrades, out: Path) -> list[Path]:
         path = out / self.filename
         with _open(path) as fh:
             w = csv.writer(fh, lineterminator="\n")
@@ -126,24 +146,16 @@ class OverridesCsvWriter:
         return [path]
 
 
-def grade_writers(feedback: bool = True, progress: Callable[[int, int], None] | None = None) -> list:
-    """The writers of ``variantex grade``, in order: the gradebook CSVs, the class analysis
-    (:mod:`analysis_writers`), ``report.html`` and (if ``feedback``) the feedback PDFs, which
-    call ``progress(done, total)`` as each batch is typeset."""
-    from ..parallel import ForkedWriters
-    from .analysis import analyse
+def student_writers() -> list[StudentRowsCsvWriter]:
+    """The writers of a row (or rows) per student, in order: ``responses_graded.csv``, ``scores.csv``,
+    ``moodle_grades.csv``."""
+    return [GradedResponsesCsvWriter(), ScoresCsvWriter(), MoodleGradesCsvWriter()]
+
+
+def class_writers() -> list:
+    """The writers of the class as a whole (over a :class:`gradebook.ClassGrades`), in order:
+    ``problems.csv``, ``overrides.csv``, the class analysis (:mod:`analysis_writers`) and ``report.html``."""
     from .analysis_writers import analysis_writers
     from .report import ReportHtmlWriter
 
-    # The class analysis is computed here (0.6 s for 3,000 students; in the forked worker, whose every touch
-    # of the marks copies a page, it took twice as long). Then this process writes responses_graded.csv (a
-    # row per cell: the longest file) while the worker, which imports matplotlib for itself, writes the rest.
-    writers: list = [ForkedWriters(local=[GradedResponsesCsvWriter()],
-                                   forked=[ScoresCsvWriter(), MoodleGradesCsvWriter(), ProblemsCsvWriter(),
-                                           OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter()],
-                                   prepare=analyse)]
-    if feedback:
-        from .feedback import FeedbackPdfWriter
-
-        writers.append(FeedbackPdfWriter(progress=progress))
-    return writers
+    return [ProblemsCsvWriter(), OverridesCsvWriter(), *analysis_writers(), ReportHtmlWriter()]

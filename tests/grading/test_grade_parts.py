@@ -1,0 +1,99 @@
+"""Grading in two processes (``variantex grade`` without feedback) writes exactly the files of one process.
+
+The class holds every kind of input a part boundary could disturb: rows for
+students of both halves, a student without a row in each half, an unknown
+student, a duplicate row, unreadable cells, a hand mark, and regrade rules
+(accept for everyone and for one student, drop, full marks, override).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_grade_rules import COLUMNS, manifest
+
+from generator.cli import main
+from generator.grading.run import PART_SUFFIX, GradingRun
+from generator.grading.scoring import read_inputs
+from generator.output import write_build
+from generator.parallel import uses_fork
+
+STUDENTS = tuple(f"S{i}" for i in range(1, 10))
+ROWS = (
+    "S1,b,ac,false,0.0781,[1 2; 3 4],27,relu,An essay,4,[1 2 3]",
+    "S2,a,a c,true,0.5,[1 2; 3 5],26,sigmoid,,,[1 2 4]",
+    "S3,,,,,,,,,,",
+    "X9,b,ac,false,0.0781,[1 2; 3 4],27,relu,,,[1 2 3]",  # unknown student
+    "S5,c,bd,t,\"0,78\",[1 2],27,tanh,Text,9,1 2 3",  # a comma decimal separator, a mark above the points
+    "S6,B,(a)(c),F,7.81e-2,1 2; 3 4,27.0,ReLU,,2.5,[1; 2; 3]",
+    "S2,b,ac,false,0.0781,[1 2; 3 4],27,relu,,,[1 2 3]",  # duplicate row
+    "S7,unreadable,ac,false,0.0781,[1 2; 3 4],27,tanh,,,[1 2 3]",
+    "S9,a,ab,true,1,[4 3; 2 1],3,elu,Essay,5,[3 2 1]",
+)  # S4 and S8 (one in each half) have no row
+RESPONSES = "\n".join((COLUMNS, *ROWS)) + "\n"
+RULES = ("accept:\n  - question: Q6b\n    answer: tanh\n    reason: also right\n"
+         "  - question: 1\n    answer: a\n    student_id: S9\n    reason: option a was also right on S9's paper\n"
+         "drop:\n  - question: Q3\n    reason: ambiguous\n"
+         "full_marks:\n  - question: 8\n    reason: typo in the figure\n"
+         "override:\n  - student_id: S2\n    question: 5\n    points: 1.5\n    reason: written beside the grid\n"
+         "  - student_id: S8\n    question: 4\n    points: 1\n    reason: no row\n")
+
+
+def _inputs(tmp_path: Path, rules: str = RULES):
+    m = manifest(tmp_path, students=STUDENTS)
+    responses, rules_path = tmp_path / "responses.csv", tmp_path / "rules.yaml"
+    responses.write_text(RESPONSES, encoding="utf-8")
+    rules_path.write_text(rules, encoding="utf-8")
+    return m, responses, rules_path
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.skipif(not uses_fork(), reason="two parts need fork")
+def test_two_parts_write_the_bytes_of_one(tmp_path):
+    m, responses, rules = _inputs(tmp_path)
+    inputs = read_inputs(m, responses, rules)
+    out = {}
+    for parts in (1, 2):
+        run = GradingRun(parts=parts)
+        write_build(inputs, tmp_path / f"parts{parts}", [run])
+        out[parts] = _files(tmp_path / f"parts{parts}")
+        assert run.grades.n_papers == 9 and len(run.grades.table.totals) == 7  # S4 and S8 have no row
+    assert out[1] == out[2]
+    assert not any(name.endswith(PART_SUFFIX) for name in out[2])
+    graded = out[2]["responses_graded.csv"].decode().splitlines()
+    assert graded[0].startswith("student_id,") and sum(line.startswith("student_id,") for line in graded) == 1
+    assert [line.split(",")[0] for line in out[2]["scores.csv"].decode().splitlines()[1:]] == list(STUDENTS)
+    problems = out[2]["problems.csv"].decode()
+    for fragment in ("unknown student id 'X9'", "duplicate row for S2", "'0,78' is not a number", "S4",
+                     "S8", ",Q7_mark,S5,unreadable marker"):
+        assert fragment in problems
+    overrides = out[2]["overrides.csv"].decode()
+    assert "tanh accepted; 2 responses now correct" in overrides  # S5 (first half) and S7 (second)
+    assert "a accepted; 1 responses now correct" in overrides and "not applied: the student has no row" in overrides
+    # the command (two parts where fork exists) writes the same files
+    r = CliRunner().invoke(main, ["grade", str(m), str(responses), "--rules", str(rules), "--out",
+                                  str(tmp_path / "cli"), "--no-feedback"])
+    assert r.exit_code == 0, r.output
+    assert _files(tmp_path / "cli") == out[1]
+
+
+@pytest.mark.skipif(not uses_fork(), reason="two parts need fork")
+def test_an_error_in_the_second_part_leaves_the_earlier_results_as_they_were(tmp_path):
+    """An accept rule only the worker's student meets, whose answer is no number: the worker's error is
+    the command's, and the results of an earlier run in the output folder are left as they were."""
+    m, responses, rules = _inputs(tmp_path)
+    out = tmp_path / "results"
+    args = ["grade", str(m), str(responses), "--rules", str(rules), "--out", str(out), "--no-feedback"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = _files(out)
+    rules.write_text("accept:\n  - question: 4\n    answer: abc\n    student_id: S9\n    reason: r\n",
+                     encoding="utf-8")
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1 and "Traceback" not in r.output and "accept rule for 4" in r.output, r.output
+    assert _files(out) == before
+    assert not [p.name for p in tmp_path.iterdir() if ".staging-" in p.name]  # no half-written folder left
