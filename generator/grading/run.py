@@ -1,13 +1,15 @@
-"""``variantex grade`` as one writer for ``output.write_build``: grade the class and write every file.
+"""``variantex grade`` as one writer for ``output.write_build``: read the inputs, grade, write every file.
 
 Without feedback PDFs, where processes can be forked, the class is graded
 in two parts, on two cores (bench/bench_grade.py: 3,000 students x 40
 questions). The papers are split in two halves in manifest order:
 
-1. a forked worker grades the second half while this process grades the
-   first (the worker inherits the read inputs: nothing is pickled but what
-   it sends back, the part's problems, accept-rule counts and
-   :class:`item_analysis.MarkTable`, all plain values);
+1. a forked worker reads the inputs itself and grades the second half while
+   this process reads them and grades the first (each decodes its own copy
+   of the manifest: a worker that inherited this process's records made
+   both processes copy every page they touched, and graded a quarter
+   slower); what the worker sends back is plain values: the part's
+   problems, accept-rule counts and :class:`item_analysis.MarkTable`;
 2. the worker then writes its students' rows of ``responses_graded.csv``,
    ``scores.csv`` and ``moodle_grades.csv`` to ``.part`` files, while this
    process joins the two parts into the :class:`gradebook.ClassGrades` and
@@ -17,7 +19,9 @@ questions). The papers are split in two halves in manifest order:
    the analysis CSVs and ``report.html``);
 4. each ``.part`` file is appended to its file and removed.
 
-The files are byte for byte those of grading in one part (tested); with
+Both processes check that the input files are unchanged (inode, size,
+modification time) since before the fork, so both read the same inputs. The
+files are byte for byte those of grading in one part (tested); with
 feedback PDFs (which need every student's marks and texts in one process)
 or without fork, the class is one part and the same steps run without the
 first worker. An exception in a worker is raised here, and write_build
@@ -27,19 +31,58 @@ then removes every file written (see ``parallel.process_pool``).
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
+from ..errors import VariantexError
 from ..parallel import ForkedWriters, process_pool, uses_fork
 from .analysis import analyse
 from .gradebook import ClassGrades, GradeResult
-from .manifest import PaperRecord
-from .scoring import GradedPart, GradingInputs, class_grades, grade_part
+from .scoring import GradedPart, GradingInputs, class_grades, grade_part, read_inputs
 from .writers import StudentRowsCsvWriter, class_writers, student_writers
 
 #: The suffix of a later part's rows, appended to the file of the first part.
 PART_SUFFIX = ".part"
+
+
+class GradingSources(NamedTuple):
+    """The files ``variantex grade`` reads: the build's ``manifest.json``, the responses CSV and the
+    optional regrade rules YAML."""
+
+    manifest_path: Path
+    responses_path: Path
+    rules_path: Path | None = None
+
+    def fingerprint(self) -> tuple[tuple[int, int, int] | None, ...]:
+        """(inode, size, modification time in ns) of each file, None for one that cannot be read (reading
+        it then says why): equal fingerprints, same contents."""
+        out: list[tuple[int, int, int] | None] = []
+        for p in self:
+            if p is not None:
+                try:
+                    st = os.stat(p)
+                except OSError:
+                    out.append(None)
+                else:
+                    out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        return tuple(out)
+
+
+def _read_unchanged(sources: GradingSources, fingerprint: tuple, texts: bool = False) -> GradingInputs:
+    """:func:`scoring.read_inputs`, then a check that the files are still those of ``fingerprint``."""
+    inputs = read_inputs(*sources, texts=texts)
+    if sources.fingerprint() != fingerprint:
+        raise VariantexError(f"{sources.manifest_path}, {sources.responses_path} or the rules changed while "
+                             "they were graded; nothing was written: grade again")
+    return inputs
+
+
+def _half(papers: list) -> int:
+    """How many papers the first part has (the first half, rounded up)."""
+    return (len(papers) + 1) // 2
 
 
 def students_result(inputs: GradingInputs, part: GradedPart) -> GradeResult:
@@ -60,29 +103,32 @@ class _PartRows:
         return [self.writer.write_part(self.result, out / name, header=self.first)]
 
 
-# What the grading worker inherits (set before the fork) and keeps between its two tasks.
-_INHERITED: tuple[GradingInputs, Sequence[PaperRecord]] | None = None
-_GRADED: GradedPart | None = None
+# What the grading worker inherits (set before the fork), and what it keeps between its two tasks.
+_SOURCES: tuple[GradingSources, tuple] | None = None
+_GRADED: tuple[GradingInputs, GradedPart] | None = None
 
 
-def _inherit(inputs: GradingInputs, papers: Sequence[PaperRecord]) -> None:
-    global _INHERITED
-    _INHERITED = (inputs, papers)
+def _inherit(sources: GradingSources, fingerprint: tuple) -> None:
+    global _SOURCES
+    _SOURCES = (sources, fingerprint)
 
 
-def _grade_inherited() -> GradedPart:
-    """In the worker: grade its papers; sent back without the students (they stay for its rows)."""
+def _grade_second_half() -> GradedPart:
+    """In the worker: read the inputs, grade the second half of the papers; the part is sent back without
+    its students (they stay here for their rows)."""
     global _GRADED
-    assert _INHERITED is not None
-    inputs, papers = _INHERITED
-    _GRADED = grade_part(inputs, papers)
-    return dataclasses.replace(_GRADED, students=())
+    assert _SOURCES is not None
+    inputs = _read_unchanged(*_SOURCES)
+    papers = inputs.manifest.papers
+    part = grade_part(inputs, papers[_half(papers):])
+    _GRADED = (inputs, part)
+    return dataclasses.replace(part, students=())
 
 
-def _write_inherited_rows(out: str) -> list[str]:
-    """In the worker, after :func:`_grade_inherited`: its students' rows, as ``.part`` files."""
-    assert _INHERITED is not None and _GRADED is not None
-    result = students_result(_INHERITED[0], _GRADED)
+def _write_second_half_rows(out: str) -> list[str]:
+    """In the worker, after :func:`_grade_second_half`: its students' rows, as ``.part`` files."""
+    assert _GRADED is not None
+    result = students_result(*_GRADED)
     return [str(p) for w in student_writers() for p in _PartRows(w, result, first=False).write(None, Path(out))]
 
 
@@ -96,7 +142,8 @@ def _append(part: Path) -> Path:
 
 
 class GradingRun:
-    """Grades ``inputs`` (given to ``write``) and writes every file of ``variantex grade`` into ``out``.
+    """Reads the :class:`GradingSources` given to ``write``, grades them and writes every file of
+    ``variantex grade`` into ``out``.
 
     ``feedback``: also typeset ``feedback/<student_id>.pdf`` (``progress(done,
     total)`` as each batch is done). ``parts``: 2 or 1 (default: 2 when
@@ -111,11 +158,15 @@ class GradingRun:
         self.feedback, self.progress = feedback, progress
         self.parts = parts if parts is not None else (1 if feedback or not uses_fork() else 2)
         self.grades: ClassGrades | None = None
+        # What was read and graded here, kept: freeing a 3,000-student class's millions of objects when
+        # write returned took 0.4 s, and the console script ends the process without that teardown.
+        self.kept: tuple = ()
 
-    def write(self, inputs: GradingInputs, out: Path) -> list[Path]:
-        papers = inputs.manifest.papers
-        if self.parts == 1 or len(papers) < 2:
-            part = grade_part(inputs, papers)
+    def write(self, sources: GradingSources, out: Path) -> list[Path]:
+        if self.parts == 1:
+            inputs = read_inputs(*sources, texts=self.feedback)
+            part = grade_part(inputs, inputs.manifest.papers)
+            self.kept = (inputs, part)
             written = self._write_class(inputs, [part], out)
             if self.feedback:
                 from .feedback import FeedbackPdfWriter
@@ -125,11 +176,14 @@ class GradingRun:
                                      g.problems, g.overrides, g.table)
                 written += FeedbackPdfWriter(progress=self.progress).write(result, out)
             return written
-        half = (len(papers) + 1) // 2
-        with process_pool(1, _inherit, (inputs, papers[half:])) as pool:
-            theirs = pool.submit(_grade_inherited)
-            their_rows = pool.submit(_write_inherited_rows, str(out))  # runs as soon as the grading is done
-            mine = grade_part(inputs, papers[:half])
+        fingerprint = sources.fingerprint()
+        with process_pool(1, _inherit, (sources, fingerprint)) as pool:
+            theirs = pool.submit(_grade_second_half)
+            their_rows = pool.submit(_write_second_half_rows, str(out))  # runs as soon as the grading is done
+            inputs = _read_unchanged(sources, fingerprint)
+            papers = inputs.manifest.papers
+            mine = grade_part(inputs, papers[:_half(papers)])
+            self.kept = (inputs, mine)
             written = self._write_class(inputs, [mine, theirs.result()], out)
             parts = [Path(p) for p in their_rows.result()]
         for p in parts:

@@ -15,8 +15,7 @@ from click.testing import CliRunner
 from test_grade_rules import COLUMNS, manifest
 
 from generator.cli import main
-from generator.grading.run import PART_SUFFIX, GradingRun
-from generator.grading.scoring import read_inputs
+from generator.grading.run import PART_SUFFIX, GradingRun, GradingSources
 from generator.output import write_build
 from generator.parallel import uses_fork
 
@@ -56,11 +55,10 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.skipif(not uses_fork(), reason="two parts need fork")
 def test_two_parts_write_the_bytes_of_one(tmp_path):
     m, responses, rules = _inputs(tmp_path)
-    inputs = read_inputs(m, responses, rules)
     out = {}
     for parts in (1, 2):
         run = GradingRun(parts=parts)
-        write_build(inputs, tmp_path / f"parts{parts}", [run])
+        write_build(GradingSources(m, responses, rules), tmp_path / f"parts{parts}", [run])
         out[parts] = _files(tmp_path / f"parts{parts}")
         assert run.grades.n_papers == 9 and len(run.grades.table.totals) == 7  # S4 and S8 have no row
     assert out[1] == out[2]
@@ -97,3 +95,20 @@ def test_an_error_in_the_second_part_leaves_the_earlier_results_as_they_were(tmp
     assert r.exit_code == 1 and "Traceback" not in r.output and "accept rule for 4" in r.output, r.output
     assert _files(out) == before
     assert not [p.name for p in tmp_path.iterdir() if ".staging-" in p.name]  # no half-written folder left
+
+
+def test_inputs_changed_after_the_fork_are_refused(tmp_path):
+    """Each process reads the inputs itself: both check that the files are those seen before the fork."""
+    import os
+
+    from generator.errors import VariantexError
+    from generator.grading.run import _read_unchanged
+
+    m, responses, rules = _inputs(tmp_path)
+    sources = GradingSources(m, responses, rules)
+    before = sources.fingerprint()
+    assert _read_unchanged(sources, before).manifest.papers
+    responses.write_text(RESPONSES.replace("S9,a,", "S9,b,"), encoding="utf-8")  # same size
+    os.utime(responses, ns=(1, 1))
+    with pytest.raises(VariantexError, match="changed while they were graded; nothing was written"):
+        _read_unchanged(sources, before)

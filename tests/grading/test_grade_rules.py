@@ -167,14 +167,15 @@ def test_bad_responses_are_reported_and_the_rest_graded(tmp_path, responses, whe
         assert statuses[("S1", "3")] == "unreadable"
 
 
-def test_unreadable_inputs_fail_cleanly(tmp_path):
+@pytest.mark.parametrize("mode", ["--feedback", "--no-feedback"])  # graded in one process, or two
+def test_unreadable_inputs_fail_cleanly(tmp_path, mode):
     m = manifest(tmp_path)
     bad = tmp_path / "r.csv"
     bad.write_text("name,Q1\nx,b\n", encoding="utf-8")
-    r = CliRunner().invoke(main, ["grade", str(m), str(bad), "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(main, ["grade", str(m), str(bad), "--out", str(tmp_path / "o"), mode])
     assert r.exit_code == 1 and "Traceback" not in r.output and "line 1" in r.output and "student_id" in r.output
     m.write_text("{\n  oops", encoding="utf-8")
-    r = CliRunner().invoke(main, ["grade", str(m), str(bad), "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(main, ["grade", str(m), str(bad), "--out", str(tmp_path / "o"), mode])
     assert r.exit_code == 1 and "line 2, column 3" in r.output and str(m) in r.output
     assert not (tmp_path / "o").exists()
 
@@ -292,8 +293,9 @@ def test_results_are_written_like_a_build(tmp_path):
     assert not list(tmp_path.glob(".results.staging-*"))
 
 
+@pytest.mark.parametrize("mode", ["--feedback", "--no-feedback"])
 @pytest.mark.parametrize("kind", ["empty", "folder", "device", "missing"])
-def test_a_manifest_that_is_not_a_json_file_fails_cleanly(tmp_path, kind):
+def test_a_manifest_that_is_not_a_json_file_fails_cleanly(tmp_path, kind, mode):
     """The manifest is mapped into memory, not read: each non-file still gets one clear error, nothing written."""
     (tmp_path / "r.csv").write_text(RESPONSES, encoding="utf-8")
     m = {"empty": tmp_path / "manifest.json", "folder": tmp_path / "adir", "device": Path("/dev/zero"),
@@ -302,7 +304,7 @@ def test_a_manifest_that_is_not_a_json_file_fails_cleanly(tmp_path, kind):
         m.write_bytes(b"")
     if kind == "folder":
         m.mkdir()
-    r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(main, ["grade", str(m), str(tmp_path / "r.csv"), "--out", str(tmp_path / "o"), mode])
     code, expected = {"empty": (1, "not valid JSON"), "folder": (2, "is a directory"),  # click's check
                       "device": (1, "not a regular file"), "missing": (1, "No such file")}[kind]
     assert r.exit_code == code and expected in r.output and str(m) in r.output and "Traceback" not in r.output, \
