@@ -150,8 +150,73 @@ class ManifestRecord(msgspec.Struct, Generic[Q], frozen=True):
         return ((self.spec.get("content") or {}).get("header") or {}).get("exam_title") or "Exam"
 
 
+class AnswerShape(msgspec.Struct, frozen=True):
+    """What checking the responses and the rules needs of an answer: its ``type``, a part's ``label`` and
+    ``weight``, and a multi-part answer's ``parts``."""
+
+    type: str
+    label: str = ""
+    weight: float = 1.0
+    parts: list[AnswerShape] = []
+
+
+class QuestionShape(msgspec.Struct, frozen=True):
+    """A question of a paper another process grades: its ``number`` and :class:`AnswerShape`."""
+
+    number: int
+    answer: AnswerShape
+
+
+class PaperShape(msgspec.Struct, frozen=True):
+    """A paper another process grades (see :func:`read_manifest`'s ``part``): its student and the shapes of
+    its questions, enough to check the responses' columns and ids and the regrade rules."""
+
+    student_id: str
+    questions: list[QuestionShape]
+    name: str = ""
+
+
 _DECODERS = {False: msgspec.json.Decoder(ManifestRecord[QuestionRecord]),
              True: msgspec.json.Decoder(ManifestRecord[QuestionText])}
+_PAPERS = msgspec.json.Decoder(list[PaperRecord[QuestionRecord]])
+_SHAPES = msgspec.json.Decoder(list[PaperShape])
+#: The writer's ``papers`` key line, and the start of each paper's line (a newline inside a JSON string is
+#: escaped, and deeper keys are indented further, so these match nothing else).
+_PAPERS_BLOCK, _PAPER_LINE = b'\n "papers": [', b"\n  {"
+
+
+def own_papers(papers: list, part: int) -> list:
+    """The papers of ``part`` (0 or 1) of a manifest read with that ``part``: those read in full, or (a
+    manifest read whole) the first half, rounded up, or the rest."""
+    if any(isinstance(p, PaperShape) for p in papers):
+        return [p for p in papers if not isinstance(p, PaperShape)]
+    k = (len(papers) + 1) // 2
+    return papers[:k] if part == 0 else papers[k:]
+
+
+def _split_papers(doc: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """``doc`` (a manifest without its texts) as three JSON documents: itself with no papers, and the
+    papers before and from the first paper line after its middle byte, as lists; None if its papers are
+    not a block of lines as the writer makes (then it is decoded whole).
+
+    The block's closing bracket is searched from the end: what follows
+    ``papers`` is a few short members (were one a list on several lines, the
+    halves would not decode, and ``doc`` is then decoded whole).
+    """
+    start = doc.find(_PAPERS_BLOCK)
+    if start < 0:
+        return None
+    lines = start + len(_PAPERS_BLOCK)
+    end = doc.rfind(b"\n ]", lines)
+    if end < 0 or not doc.startswith(_PAPER_LINE, lines):
+        return None
+    cut = doc.find(_PAPER_LINE, (lines + end) // 2, end)
+    if cut < 0:
+        cut = end
+    with memoryview(doc) as view:  # each copied once
+        return (b"".join([view[:lines], view[end:]]),
+                b"".join([b"[", view[lines:cut - 1 if cut < end else end], b"]"]),
+                b"".join([b"[", view[cut:end], b"]"]))
 
 
 #: Where the writer's ``texts`` block starts: a line at the top level of the document (a newline inside
@@ -206,10 +271,15 @@ def _with_texts(manifest: ManifestRecord[QuestionText]) -> ManifestRecord[Questi
     return msgspec.structs.replace(manifest, papers=papers, texts=None)
 
 
-def read_manifest(path: Path, texts: bool = False) -> ManifestRecord:
+def read_manifest(path: Path, texts: bool = False, part: int | None = None) -> ManifestRecord:
     """The manifest at ``path``; with ``texts`` its questions are :class:`QuestionText` (for feedback).
 
-    The result's ``texts`` is None (joined to the questions, or not read).
+    ``part`` (0 or 1, without ``texts``): only the papers of that part of the
+    class (the papers before the middle of the file, or the others) are full
+    records, the others :class:`PaperShape`: a process grading half a class
+    decodes its own papers in full and only the shape of the others (see
+    :func:`own_papers`). The result's
+    ``texts`` is None (joined to the questions, or not read).
     Raises :class:`ManifestError` naming the file and, for a bad value, its
     JSON path (``$.papers[3].questions[0].points``) or, for bad JSON, its line and column.
     """
@@ -220,7 +290,7 @@ def read_manifest(path: Path, texts: bool = False) -> ManifestRecord:
             answers = _without_texts(raw)
             if answers is not None:
                 try:
-                    return msgspec.structs.replace(_DECODERS[False].decode(answers), texts=None)
+                    return _read_answers(answers, part)
                 except msgspec.MsgspecError:
                     pass  # decoded whole below, so the error names a line and column of the file itself
             return msgspec.structs.replace(_DECODERS[False].decode(raw), texts=None)
@@ -232,6 +302,16 @@ def read_manifest(path: Path, texts: bool = False) -> ManifestRecord:
         except msgspec.DecodeError as e:
             raise ManifestError(f"In {path}{_where(raw, str(e))}: not valid JSON (UTF-8): "
                                 f"{re.sub(r' [(]byte [0-9]+[)]$', '', str(e))}") from None
+
+
+def _read_answers(doc: bytes, part: int | None) -> ManifestRecord:
+    """The manifest without its texts, ``doc``; papers outside ``part`` as shapes (see :func:`read_manifest`)."""
+    split = _split_papers(doc) if part is not None else None
+    if split is None:
+        return _DECODERS[False].decode(doc)
+    head, first, second = split
+    papers = [*(_PAPERS if part == 0 else _SHAPES).decode(first), *(_SHAPES if part == 0 else _PAPERS).decode(second)]
+    return msgspec.structs.replace(_DECODERS[False].decode(head), papers=papers)
 
 
 def _where(raw: bytes | mmap.mmap, message: str) -> str:

@@ -2,14 +2,16 @@
 
 Without feedback PDFs, where processes can be forked, the class is graded
 in two parts, on two cores (bench/bench_grade.py: 3,000 students x 40
-questions). The papers are split in two halves in manifest order:
+questions). The papers are split in two parts in manifest order, at the middle of
+the manifest's papers (:func:`manifest.own_papers`):
 
-1. a forked worker reads the inputs itself and grades the second half while
-   this process reads them and grades the first (each decodes its own copy
-   of the manifest: a worker that inherited this process's records made
-   both processes copy every page they touched, and graded a quarter
-   slower); what the worker sends back is plain values: the part's
-   problems, accept-rule counts and :class:`item_analysis.MarkTable`;
+1. a forked worker reads the inputs itself and grades the second part while
+   this process reads them and grades the first (each decodes its own part
+   of the manifest in full and only the shape of the other: a worker
+   that inherited this process's records made both processes copy every
+   page they touched, and graded a quarter slower); what the worker sends
+   back is plain values: the part's problems, accept-rule counts and
+   :class:`item_analysis.MarkTable`;
 2. the worker then writes its students' rows of ``responses_graded.csv``,
    ``scores.csv`` and ``moodle_grades.csv`` to ``.part`` files, while this
    process joins the two parts into the :class:`gradebook.ClassGrades` and
@@ -41,6 +43,7 @@ from ..errors import VariantexError
 from ..parallel import ForkedWriters, process_pool, uses_fork
 from .analysis import analyse
 from .gradebook import ClassGrades, GradeResult
+from .manifest import own_papers
 from .scoring import GradedPart, GradingInputs, class_grades, grade_part, read_inputs
 from .writers import StudentRowsCsvWriter, class_writers, student_writers
 
@@ -71,18 +74,14 @@ class GradingSources(NamedTuple):
         return tuple(out)
 
 
-def _read_unchanged(sources: GradingSources, fingerprint: tuple, texts: bool = False) -> GradingInputs:
-    """:func:`scoring.read_inputs`, then a check that the files are still those of ``fingerprint``."""
-    inputs = read_inputs(*sources, texts=texts)
+def _read_unchanged(sources: GradingSources, fingerprint: tuple, part: int) -> GradingInputs:
+    """:func:`scoring.read_inputs` for ``part`` of the class, then a check that the files are still those
+    of ``fingerprint``."""
+    inputs = read_inputs(*sources, part=part)
     if sources.fingerprint() != fingerprint:
         raise VariantexError(f"{sources.manifest_path}, {sources.responses_path} or the rules changed while "
                              "they were graded; nothing was written: grade again")
     return inputs
-
-
-def _half(papers: list) -> int:
-    """How many papers the first part has (the first half, rounded up)."""
-    return (len(papers) + 1) // 2
 
 
 def students_result(inputs: GradingInputs, part: GradedPart) -> GradeResult:
@@ -113,20 +112,19 @@ def _inherit(sources: GradingSources, fingerprint: tuple) -> None:
     _SOURCES = (sources, fingerprint)
 
 
-def _grade_second_half() -> GradedPart:
-    """In the worker: read the inputs, grade the second half of the papers; the part is sent back without
+def _grade_second_part() -> GradedPart:
+    """In the worker: read the inputs, grade the second part of the papers; the part is sent back without
     its students (they stay here for their rows)."""
     global _GRADED
     assert _SOURCES is not None
-    inputs = _read_unchanged(*_SOURCES)
-    papers = inputs.manifest.papers
-    part = grade_part(inputs, papers[_half(papers):])
+    inputs = _read_unchanged(*_SOURCES, part=1)
+    part = grade_part(inputs, own_papers(inputs.manifest.papers, 1))
     _GRADED = (inputs, part)
     return dataclasses.replace(part, students=())
 
 
-def _write_second_half_rows(out: str) -> list[str]:
-    """In the worker, after :func:`_grade_second_half`: its students' rows, as ``.part`` files."""
+def _write_second_part_rows(out: str) -> list[str]:
+    """In the worker, after :func:`_grade_second_part`: its students' rows, as ``.part`` files."""
     assert _GRADED is not None
     result = students_result(*_GRADED)
     return [str(p) for w in student_writers() for p in _PartRows(w, result, first=False).write(None, Path(out))]
@@ -178,11 +176,10 @@ class GradingRun:
             return written
         fingerprint = sources.fingerprint()
         with process_pool(1, _inherit, (sources, fingerprint)) as pool:
-            theirs = pool.submit(_grade_second_half)
-            their_rows = pool.submit(_write_second_half_rows, str(out))  # runs as soon as the grading is done
-            inputs = _read_unchanged(sources, fingerprint)
-            papers = inputs.manifest.papers
-            mine = grade_part(inputs, papers[:_half(papers)])
+            theirs = pool.submit(_grade_second_part)
+            their_rows = pool.submit(_write_second_part_rows, str(out))  # runs as soon as the grading is done
+            inputs = _read_unchanged(sources, fingerprint, part=0)
+            mine = grade_part(inputs, own_papers(inputs.manifest.papers, 0))
             self.kept = (inputs, mine)
             written = self._write_class(inputs, [mine, theirs.result()], out)
             parts = [Path(p) for p in their_rows.result()]

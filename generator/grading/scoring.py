@@ -428,14 +428,15 @@ def _sensible(manifest_path: str) -> Iterator[None]:
 
 
 def read_inputs(manifest_path: Path, responses_path: Path, rules_path: Path | None = None,
-                texts: bool = False) -> GradingInputs:
+                texts: bool = False, part: int | None = None) -> GradingInputs:
     """The manifest (with each question's LaTeX if ``texts``, for feedback PDFs), the rules and the
     responses, checked against each other (unknown students, missing columns: see :mod:`responses`).
+    ``part`` (0 or 1): only that part's papers are read in full (:func:`manifest.read_manifest`).
 
     Raises :class:`manifest.ManifestError`, :class:`responses.ResponsesError` or
     :class:`rules.RulesError` when an input cannot be read at all.
     """
-    manifest = read_manifest(Path(manifest_path), texts)
+    manifest = read_manifest(Path(manifest_path), texts, part)
     with _sensible(str(manifest_path)):
         papers = manifest.papers
         rules = load_rules(Path(rules_path), manifest) if rules_path is not None else Rules()

@@ -194,6 +194,57 @@ def test_a_broken_paper_line_is_reported_at_its_line_in_the_file(built, tmp_path
     lines[k] = lines[k].replace('"points":', '"points":,', 1)
     bad = tmp_path / "manifest.json"
     bad.write_text("\n".join(lines), encoding="utf-8")
-    for texts in (False, True):
+    for texts, part in ((False, None), (True, None), (False, 0), (False, 1)):
         with pytest.raises(ManifestError, match=rf"In {bad}, line {k + 1}, column [0-9]+: not valid JSON"):
-            read_manifest(bad, texts)
+            read_manifest(bad, texts, part)
+
+
+def test_a_half_of_the_papers_in_full_and_the_shapes_of_the_others(built):
+    """What each of the two grading processes reads: its half of the papers as the whole manifest has them,
+    the other half as shapes with the same students, numbers, answer types and parts."""
+    from generator.grading.manifest import PaperShape, own_papers, read_manifest
+
+    whole = read_manifest(built / "manifest.json")
+    first = own_papers(read_manifest(built / "manifest.json", part=0).papers, 0)
+    assert 10 <= len(first) <= 20  # cut at the middle of the file
+    for part, full in ((0, slice(0, len(first))), (1, slice(len(first), None))):
+        m = read_manifest(built / "manifest.json", part=part)
+        assert (m.spec, m.manifest_version, len(m.papers)) == (whole.spec, whole.manifest_version, 30)
+        assert own_papers(m.papers, part) == m.papers[full] == whole.papers[full]
+        shapes = [p for p in m.papers if isinstance(p, PaperShape)]
+        assert len(shapes) == 30 - len(m.papers[full])
+        for shape in shapes:
+            paper = next(p for p in whole.papers if p.student_id == shape.student_id)
+            assert [(q.number, q.answer.type, [(x.label, x.weight, x.type) for x in q.answer.parts])
+                    for q in shape.questions] == [(q.number, q.answer.type, [(x.label, x.weight, x.type)
+                                                                             for x in q.answer.parts])
+                                                  for q in paper.questions]
+
+
+def test_two_processes_grade_a_built_class_as_one_does(built, tmp_path):
+    """The manifest a build writes is split by lines for the two processes: same bytes as one process."""
+    from generator.grading.run import GradingRun, GradingSources
+    from generator.output import write_build
+
+    rng = np.random.default_rng(4)
+    rows: dict[str, dict[str, str]] = {}
+    for r in read_key(built):
+        sid, n, t, k = r["student_id"], int(r["question_number"]), r["answer_type"], r["correct_answer"]
+        row = rows.setdefault(sid, {"student_id": sid})
+        if t == "essay":
+            row[f"Q{n}"], row[f"Q{n}_mark"] = "An answer.", "1" if rng.random() < 0.5 else ""
+        elif t == "multi_part":
+            for label, pk in parts(k):
+                row[f"Q{n}{label}"] = pk if rng.random() < 0.6 else wrong_response("numerical", pk)
+        else:
+            row[f"Q{n}"] = right_response(t, k) if rng.random() < 0.6 else (
+                "" if rng.random() < 0.3 else wrong_response(t, k))
+    del rows[next(iter(rows))], rows[list(rows)[20]]  # absent: one in each half
+    responses = write_responses(rows, tmp_path / "responses.csv")
+    sources = GradingSources(built / "manifest.json", responses)
+    for n in (1, 2):
+        write_build(sources, tmp_path / f"parts{n}", [GradingRun(parts=n)])
+    names = sorted(p.name for p in (tmp_path / "parts1").iterdir())
+    assert len(names) == 11 and names == sorted(p.name for p in (tmp_path / "parts2").iterdir())
+    for name in names:
+        assert (tmp_path / "parts1" / name).read_bytes() == (tmp_path / "parts2" / name).read_bytes(), name
