@@ -49,20 +49,25 @@ def distractor_analysis(table: MarkTable) -> list[OptionChoice]:
     choosers: dict[tuple[int, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     asked: dict[tuple[int, str], int] = defaultdict(int)
     qids: dict[tuple[int, str], set[str]] = defaultdict(set)
+    letters: dict[tuple, dict[str, str]] = {}  # options -> letter -> label, once per distinct options
+    listed: set[tuple] = set()  # (number, part, options) whose labels all have a row
     for s_i, number, part, qid, options, ticked, blank in table.choices:
         key = (number, part)
         asked[key] += 1
         qids[key].add(qid)
-        by_letter = dict(options)  # letter -> label
-        labels = set(by_letter.values())
+        chosen = choosers[key]
+        by_letter = letters.get(options)
+        if by_letter is None:
+            by_letter = letters[options] = dict(options)
+        if (key, options) not in listed:
+            listed.add((key, options))
+            for label in (*by_letter.values(), BLANK):
+                chosen.setdefault(label, [])
         if blank:
-            labels_chosen = {BLANK}
+            chosen[BLANK].append(s_i)
         else:
-            labels_chosen = {by_letter[t] for t in ticked if t in by_letter}
-        for label in labels | {BLANK}:
-            choosers[key].setdefault(label, [])
-        for label in labels_chosen:
-            choosers[key][label].append(s_i)
+            for label in {by_letter[t] for t in ticked if t in by_letter}:
+                chosen[label].append(s_i)
     rows = []
     for key in sorted(choosers):
         n, chosen = asked[key], choosers[key]
