@@ -187,7 +187,8 @@ _PAPERS_BLOCK, _PAPER_LINE = b'\n "papers": [', b"\n  {"
 
 def own_papers(papers: list, part: int) -> list:
     """The papers of ``part`` (0 or 1) of a manifest read with that ``part``: those read in full, or (a
-    manifest read whole) the first half, rounded up, or the rest."""
+    manifest read whole) the first half, rounded up, or the rest. Both parts of the same file, read the
+    same way, have every paper once: a split always leaves papers on both sides."""
     if any(isinstance(p, PaperShape) for p in papers):
         return [p for p in papers if not isinstance(p, PaperShape)]
     k = (len(papers) + 1) // 2
@@ -211,11 +212,10 @@ def _split_papers(doc: bytes) -> tuple[bytes, bytes, bytes] | None:
     if end < 0 or not doc.startswith(_PAPER_LINE, lines):
         return None
     cut = doc.find(_PAPER_LINE, (lines + end) // 2, end)
-    if cut < 0:
-        cut = end
+    if cut < 0:  # one paper: no parts (each process must find papers of its own, or both none)
+        return None
     with memoryview(doc) as view:  # each copied once
-        return (b"".join([view[:lines], view[end:]]),
-                b"".join([b"[", view[lines:cut - 1 if cut < end else end], b"]"]),
+        return (b"".join([view[:lines], view[end:]]), b"".join([b"[", view[lines:cut - 1], b"]"]),
                 b"".join([b"[", view[cut:end], b"]"]))
 
 

@@ -248,3 +248,45 @@ def test_two_processes_grade_a_built_class_as_one_does(built, tmp_path):
     assert len(names) == 11 and names == sorted(p.name for p in (tmp_path / "parts2").iterdir())
     for name in names:
         assert (tmp_path / "parts1" / name).read_bytes() == (tmp_path / "parts2" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("keep", ["first", "short-long", "long-short", "three", "all"])
+def test_the_two_parts_hold_every_paper_once_whatever_the_class(built, tmp_path, keep):
+    """A manifest of the writer's layout with some of the papers: the papers of part 0 and part 1, in order,
+    are all the papers, also when the second paper's line starts before the middle of the block (a short
+    first paper), where the cut falls after the last line start."""
+    from generator.grading.manifest import own_papers, read_manifest
+
+    lines = (built / "manifest.json").read_text(encoding="utf-8").split("\n")
+    papers_at = lines.index(' "papers": [') + 1
+    texts_at = lines.index(' "texts": [') + 1
+    n_all = 30
+    by_length = sorted(range(n_all), key=lambda i: len(lines[papers_at + i]))
+    chosen = {"first": [0], "short-long": [by_length[0], by_length[-1]],
+              "long-short": [by_length[-1], by_length[0]], "three": [0, 1, 2], "all": list(range(n_all))}[keep]
+    out = []
+    for k, line in enumerate(lines):
+        for at in (papers_at, texts_at):
+            if at <= k < at + n_all:
+                break
+        else:
+            out.append(line)
+            continue
+        if k == at:
+            out += [lines[at + i].rstrip(",") + ("," if j < len(chosen) - 1 else "") for j, i in enumerate(chosen)]
+    path = tmp_path / "manifest.json"
+    path.write_text("\n".join(out), encoding="utf-8")
+    whole = read_manifest(path).papers
+    assert [p.student_id for p in whole] == [read_manifest(built / "manifest.json").papers[i].student_id
+                                             for i in chosen]
+    first, second = (own_papers(read_manifest(path, part=k).papers, k) for k in (0, 1))
+    assert [*first, *second] == whole and (len(second) > 0) == (len(chosen) > 1)
+    if keep == "short-long":  # graded end to end: both students, as in one process
+        from generator.grading.run import GradingRun, GradingSources
+        from generator.output import write_build
+
+        sources = GradingSources(path, built / "responses_template.csv")
+        for parts in (1, 2):
+            write_build(sources, tmp_path / f"parts{parts}", [GradingRun(parts=parts)])
+        scores = (tmp_path / "parts2" / "scores.csv").read_bytes()
+        assert scores == (tmp_path / "parts1" / "scores.csv").read_bytes() and scores.count(b"\n") == 3
