@@ -101,10 +101,11 @@ class VariantColumns:
 
     @staticmethod
     def concat(parts: Sequence[VariantColumns]) -> VariantColumns:
-        """The columns of ``parts`` one after the other (params: the names they all have)."""
-        names = sorted(set.intersection(*(set(p.params) for p in parts))) if parts else []
+        """The columns of ``parts`` one after the other (params: the names all the parts with students have)."""
+        filled = [p for p in parts if p.correct]
+        names = sorted(set.intersection(*(set(p.params) for p in filled))) if filled else []
         return VariantColumns([q for p in parts for q in p.question_ids], [x for p in parts for x in p.letters],
-                              {n: [v for p in parts for v in p.params[n]] for n in names},
+                              {n: [v for p in filled for v in p.params[n]] for n in names},
                               [c for p in parts for c in p.correct])
 
 

@@ -210,3 +210,9 @@ def test_tables_of_parts_of_a_class_join_into_the_table_of_the_whole_class():
         whole.numbers, whole.question_ids, whole.choices, whole.hand_marked)
     assert joined.variants == whole.variants and list(whole.variants[1].params) == ["k"]  # w is a list
     assert [c[0] for c in joined.choices] == list(range(9))
+    # a part where nobody has a mark on question 2 (given 0 points there) keeps the others' params
+    for row in rows[:4]:
+        row[1] = question(2, 0.0, "correct", max_points=0.0, params={"size": 1.0})
+    whole = mark_table(result(rows))
+    joined = MarkTable.concat([mark_table(result(rows[:4])), mark_table(result(rows[4:]))])
+    assert joined.variants == whole.variants and list(joined.variants[2].params) == ["size"]
