@@ -180,9 +180,32 @@ _DECODERS = {False: msgspec.json.Decoder(ManifestRecord[QuestionRecord]),
              True: msgspec.json.Decoder(ManifestRecord[QuestionText])}
 _PAPERS = msgspec.json.Decoder(list[PaperRecord[QuestionRecord]])
 _SHAPES = msgspec.json.Decoder(list[PaperShape])
-#: The writer's ``papers`` key line, and the start of each paper's line (a newline inside a JSON string is
-#: escaped, and deeper keys are indented further, so these match nothing else).
-_PAPERS_BLOCK, _PAPER_LINE = b'\n "papers": [', b"\n  {"
+#: The key lines of the writer's two lists of lines, ``papers`` and ``texts``, and the start of a paper's
+#: line (a newline inside a JSON string is escaped, and deeper keys are indented further, so these match
+#: nothing else).
+_PAPERS_BLOCK, _TEXTS_BLOCK, _PAPER_LINE = b'\n "papers": [', b'\n "texts": [', b"\n  {"
+
+
+def _block(doc: bytes | mmap.mmap, key_line: bytes) -> tuple[int, int, int] | None:
+    """Where the top-level list of lines that starts with ``key_line`` lies in ``doc``: (the start of its
+    key line, the start of its items, the end of its closing ``]``), or None if there is none.
+
+    The closing bracket (on a line of its own, or right after ``[`` for no
+    items) is searched from the end of ``doc``: what follows ``papers`` and
+    ``texts`` (keys are sorted) is a few short members, and scanning a block
+    itself, up to two thirds of the file, took 0.2 s. Were a later member a
+    list on several lines, its end would be taken for the block's: the cut
+    documents then do not decode (and the file is decoded whole), or lose
+    only members after ``texts``, which grading does not read.
+    """
+    start = doc.find(key_line)
+    if start < 0:
+        return None
+    items = start + len(key_line)
+    if doc[items:items + 1] == b"]":
+        return start, items, items + 1
+    close = doc.rfind(b"\n ]", items)
+    return None if close < 0 else (start, items, close + 3)
 
 
 def own_papers(papers: list, part: int) -> list:
@@ -200,17 +223,12 @@ def _split_papers(doc: bytes) -> tuple[bytes, bytes, bytes] | None:
     papers before and from the first paper line after its middle byte, as lists; None if its papers are
     not a block of lines as the writer makes (then it is decoded whole).
 
-    The block's closing bracket is searched from the end: what follows
-    ``papers`` is a few short members (were one a list on several lines, the
-    halves would not decode, and ``doc`` is then decoded whole).
+    The block is found by :func:`_block`.
     """
-    start = doc.find(_PAPERS_BLOCK)
-    if start < 0:
+    block = _block(doc, _PAPERS_BLOCK)
+    if block is None or not doc.startswith(_PAPER_LINE, block[1]):
         return None
-    lines = start + len(_PAPERS_BLOCK)
-    end = doc.rfind(b"\n ]", lines)
-    if end < 0 or not doc.startswith(_PAPER_LINE, lines):
-        return None
+    lines, end = block[1], block[2] - 3
     cut = doc.find(_PAPER_LINE, (lines + end) // 2, end)
     if cut < 0:  # one paper: no parts (each process must find papers of its own, or both none)
         return None
@@ -219,32 +237,13 @@ def _split_papers(doc: bytes) -> tuple[bytes, bytes, bytes] | None:
                 b"".join([b"[", view[cut:end], b"]"]))
 
 
-#: Where the writer's ``texts`` block starts: a line at the top level of the document (a newline inside
-#: a JSON string is escaped, and deeper keys are indented further).
-_TEXTS_BLOCK = b'\n "texts": ['
-
-
 def _without_texts(raw: bytes | mmap.mmap) -> bytes | None:
-    """The document ``raw`` without its top-level ``texts`` member, or None if it has no such block of
-    lines as the writer makes (then it is decoded whole).
-
-    The block's closing bracket is searched from the end of the file: what
-    follows ``texts`` (keys are sorted) is a few short members, and scanning
-    the block itself, two thirds of the file, took 0.2 s. Were a later member
-    a list on several lines, the cut would take it too; grading reads only
-    members before ``texts`` (``manifest_version``, ``papers``, ``spec``).
-    """
-    start = raw.find(_TEXTS_BLOCK)
-    if start < 0:
+    """The document ``raw`` without its top-level ``texts`` member (found by :func:`_block`), or None if it
+    has no such block of lines as the writer makes (then it is decoded whole)."""
+    block = _block(raw, _TEXTS_BLOCK)
+    if block is None:
         return None
-    after = start + len(_TEXTS_BLOCK)
-    if raw[after:after + 1] == b"]":
-        end = after + 1
-    else:  # one line per paper, then the closing bracket on a line of its own
-        close = raw.rfind(b"\n ]", after)
-        if close < 0:
-            return None
-        end = close + 3
+    start, _, end = block
     if raw[end:end + 1] == b",":
         keep = ((0, start), (end + 1, len(raw)))
     elif raw[start - 1:start] == b",":
