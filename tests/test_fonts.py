@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -105,13 +104,17 @@ def test_unicode_declarations_parser():
     assert fonts.unicode_declarations(tex) == {0xE9: "\\'e", 0x418: "\\CYRI"}
 
 
-def test_fast_for_a_large_roster():
-    untypesettable("warm-up 李")
+def test_a_large_roster_works_out_each_character_once():
+    """3,000 names: each distinct character's coverage is worked out once (``fonts.drawable`` is cached)
+    and every other occurrence is a cache hit, so a large roster is checked quickly. (This replaced a timed
+    test that failed on a loaded machine; speed is measured in bench/, not asserted in tests.)"""
+    fonts.drawable.cache_clear()
     names = [f"Student {i} Ñúñez 李雷 Иван Γιώργος 김민준 さくら" for i in range(3000)]
-    start = time.perf_counter()
     for n in names:
         untypesettable(n)
-    assert time.perf_counter() - start < 0.5
+    info = fonts.drawable.cache_info()
+    assert info.misses == len(set("".join(names)))
+    assert info.hits + info.misses == sum(len(n) for n in names)
 
 
 @pytest.fixture
