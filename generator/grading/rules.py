@@ -27,58 +27,28 @@ YAML line and field, like the exam spec's.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING
 
 from ..errors import SpecError, VariantexError
 from ..inputs import MiB, read_text
 
 if TYPE_CHECKING:
     from .manifest import ManifestRecord
+    from .rules_schema import AcceptRule, OverrideRule, QuestionRule
 
 MAX_RULES_BYTES = 1 * MiB
-
-Reason = Annotated[str, Field(min_length=1, max_length=500)]
-Points = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
 
 
 class RulesError(VariantexError):
     """The regrade rules file is invalid (YAML, field, or a question or student the manifest lacks)."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class QuestionRule(_Model):
-    """``drop`` and ``full_marks`` entries: a question number and a reason."""
-
-    question: int | str
-    reason: Reason
-
-
-class AcceptRule(_Model):
-    """An additional answer for a question (or part), for everyone or for one ``student_id``."""
-
-    question: int | str
-    answer: Annotated[str, Field(min_length=1, max_length=1000)] | int | float
-    reason: Reason
-    student_id: str | None = None
-
-
-class OverrideRule(_Model):
-    """One student's points for one question, with a reason."""
-
-    student_id: str
-    question: int | str
-    points: Points
-    reason: Reason
-
-
-class Rules(_Model):
-    """A regrade rules file; see the module docstring."""
+@dataclass(frozen=True)
+class Rules:
+    """The regrade rules to apply, each kind in file order (none: grading as the key says); the entries are
+    the validated models of :mod:`rules_schema`."""
 
     drop: tuple[QuestionRule, ...] = ()
     full_marks: tuple[QuestionRule, ...] = ()
@@ -98,8 +68,11 @@ def load_rules(path: Path, manifest: ManifestRecord) -> Rules:
     Raises :class:`RulesError` listing every problem, each as
     ``In FILE, line N, field 'accept[0].question': ...``.
     """
-    # the spec's YAML error messages (imported here: grading without rules does not load the spec)
+    # the spec's YAML error messages and the file's schema (imported here: grading without rules loads neither)
+    from pydantic import ValidationError
+
     from ..spec import _describe, _field_path, _field_text, _line_index, _parse_yaml
+    from .rules_schema import RulesFile
 
     path = Path(path)
     text, _ = read_text(path, "regrade rules", MAX_RULES_BYTES, RulesError)
@@ -118,10 +91,11 @@ def load_rules(path: Path, manifest: ManifestRecord) -> Rules:
         return f"In {path}{f', line {line}' if line else ''}, field '{_field_text(fp)}'"
 
     try:
-        rules = Rules.model_validate(data)
+        model = RulesFile.model_validate(data)
     except ValidationError as e:
         problems = [f"{where(_field_path(err['loc']))}: {_describe(err)}" for err in e.errors()]
         raise RulesError("invalid regrade rules:\n  " + "\n  ".join(dict.fromkeys(problems))) from None
+    rules = Rules(model.drop, model.full_marks, model.accept, model.override)
     cells = {(q.number, part.label) for paper in manifest.papers for q in paper.questions
              for part in (q.answer.parts or [q.answer])}
     numbers = {n for n, _ in cells}
