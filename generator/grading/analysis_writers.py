@@ -9,13 +9,13 @@ percentages, as Moodle shows them.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from .analysis import analyse
 from .gradebook import ClassGrades
 from .scoring import fmt
+from .writers import write_csv
 
 
 def _f(x: float | None, places: int = 4) -> str:
@@ -26,11 +26,6 @@ def _j(x: float | None, places: int = 4) -> float | None:
     return None if x is None else round(x, places) + 0.0
 
 
-def _writer(path: Path):
-    fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller's with
-    return fh, csv.writer(fh, lineterminator="\n")
-
-
 class ItemsCsvWriter:
     """``items.csv``: ``number,question_id,n,facility,sd,discrimination_index,discriminative_efficiency,
     upper_lower_d,point_biserial,omitted``, one row per question number."""
@@ -38,16 +33,12 @@ class ItemsCsvWriter:
     filename = "items.csv"
 
     def write(self, result: ClassGrades, out: Path) -> list[Path]:
-        path = out / self.filename
-        fh, w = _writer(path)
-        with fh:
-            w.writerow(["number", "question_id", "n", "facility", "sd", "discrimination_index",
-                        "discriminative_efficiency", "upper_lower_d", "point_biserial", "omitted"])
-            for i in analyse(result).items:
-                w.writerow([i.number, i.question_id, i.n, _f(i.facility), _f(i.sd), _f(i.discrimination_index, 2),
-                            _f(i.discriminative_efficiency, 2), _f(i.upper_lower_d), _f(i.point_biserial),
-                            i.omitted])
-        return [path]
+        rows = ([str(i.number), i.question_id, str(i.n), _f(i.facility), _f(i.sd), _f(i.discrimination_index, 2),
+                 _f(i.discriminative_efficiency, 2), _f(i.upper_lower_d), _f(i.point_biserial), str(i.omitted)]
+                for i in analyse(result).items)
+        return [write_csv(out / self.filename, ["number", "question_id", "n", "facility", "sd", "discrimination_index",
+                                                "discriminative_efficiency", "upper_lower_d", "point_biserial",
+                                                "omitted"], rows)]
 
 
 class DistractorsCsvWriter:
@@ -58,15 +49,10 @@ class DistractorsCsvWriter:
     filename = "distractors.csv"
 
     def write(self, result: ClassGrades, out: Path) -> list[Path]:
-        path = out / self.filename
-        fh, w = _writer(path)
-        with fh:
-            w.writerow(["number", "question_id", "option", "chosen_by", "share", "mean_total_of_choosers"])
-            for r in analyse(result).distractors:
-                label = f"({r.part}) {r.option}" if r.part else r.option
-                w.writerow([r.number, r.question_id, label, r.chosen_by, _f(r.share),
-                            _f(r.mean_total_of_choosers)])
-        return [path]
+        rows = ([str(r.number), r.question_id, f"({r.part}) {r.option}" if r.part else r.option, str(r.chosen_by),
+                 _f(r.share), _f(r.mean_total_of_choosers)] for r in analyse(result).distractors)
+        return [write_csv(out / self.filename, ["number", "question_id", "option", "chosen_by", "share",
+                                                "mean_total_of_choosers"], rows)]
 
 
 class SummaryJsonWriter:
@@ -100,17 +86,13 @@ class VariantsCsvWriter:
     filename = "variants.csv"
 
     def write(self, result: ClassGrades, out: Path) -> list[Path]:
-        path = out / self.filename
-        fh, w = _writer(path)
-        with fh:
-            w.writerow(["number", "question_id", "grouping", "groups", "n", "facility_by_group", "test",
-                        "statistic", "p_value", "q_value", "gap", "unfair"])
-            for t in analyse(result).fairness:
-                by_group = "; ".join(f"{g.label}: {fmt(g.facility, 2)} ({g.correct}/{g.n})" for g in t.groups)
-                w.writerow([t.number, t.question_id, t.grouping, len(t.groups), sum(g.n for g in t.groups),
-                            by_group, t.test, _f(t.statistic), _f(t.p_value, 6), _f(t.q_value, 6),
-                            fmt(t.gap, 4), "yes" if t.unfair else "no"])
-        return [path]
+        rows = ([str(t.number), t.question_id, t.grouping, str(len(t.groups)), str(sum(g.n for g in t.groups)),
+                 "; ".join(f"{g.label}: {fmt(g.facility, 2)} ({g.correct}/{g.n})" for g in t.groups), t.test,
+                 _f(t.statistic), _f(t.p_value, 6), _f(t.q_value, 6), fmt(t.gap, 4), "yes" if t.unfair else "no"]
+                for t in analyse(result).fairness)
+        return [write_csv(out / self.filename, ["number", "question_id", "grouping", "groups", "n",
+                                                "facility_by_group", "test", "statistic", "p_value", "q_value",
+                                                "gap", "unfair"], rows)]
 
 
 def analysis_writers() -> list:

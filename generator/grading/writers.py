@@ -10,15 +10,37 @@ points are decimals with at most 4 places, percent with 2 (:func:`scoring.fmt`).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .gradebook import ClassGrades, GradeResult
 from .scoring import fmt
 
 
-def _open(path: Path):
-    return open(path, "w", encoding="utf-8", newline="")
+def csv_line(fields: Sequence[str]) -> str:
+    """One CSV record of text ``fields``, ``\n``-terminated: the fields joined by commas, a field quoted (its
+    double quotes doubled) when it holds a comma, a double quote, a line feed or a carriage return, and a
+    lone empty field written ``""`` (RFC 4180, as the csv module quotes them).
+
+    The csv module with ``\n`` line ends leaves a carriage return unquoted, and such a record does not read
+    back (tested); here it is quoted. Most fields need no quotes, so the 252,000 rows of a 3,000-student
+    class's ``responses_graded.csv`` are written in half the time of ``csv.writer`` (bench/bench_grade.py).
+    """
+    line = ",".join(fields)
+    if line and line.count(",") == len(fields) - 1 and '"' not in line and "\n" not in line and "\r" not in line:
+        return line + "\n"
+    buffer = io.StringIO()  # the csv module quotes a field with \r only if \r ends its lines
+    csv.writer(buffer, lineterminator="\r\n").writerow(fields)
+    return buffer.getvalue()[:-2] + "\n"
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> Path:
+    """``path`` written as UTF-8 CSV: the ``header``, then the ``rows`` (text fields), by :func:`csv_line`."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(csv_line(header))
+        fh.writelines(map(csv_line, rows))
+    return path
 
 
 class StudentRowsCsvWriter:
@@ -35,18 +57,18 @@ class StudentRowsCsvWriter:
     def header(self, result: GradeResult) -> list[str]:
         raise NotImplementedError
 
-    def rows(self, result: GradeResult) -> Iterable[list]:
+    def rows(self, result: GradeResult) -> Iterable[Sequence[str]]:
+        """The rows of ``result``'s students, each a sequence of text fields."""
         raise NotImplementedError
 
     def write(self, result: GradeResult, out: Path) -> list[Path]:
         return [self.write_part(result, out / self.filename, header=True)]
 
     def write_part(self, result: GradeResult, path: Path, header: bool) -> Path:
-        with _open(path) as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            if header:
-                w.writerow(self.header(result))
-            w.writerows(self.rows(result))
+        if header:
+            return write_csv(path, self.header(result), self.rows(result))
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(map(csv_line, self.rows(result)))
         return path
 
 
@@ -62,7 +84,7 @@ class ScoresCsvWriter(StudentRowsCsvWriter):
     def header(self, result: GradeResult) -> list[str]:
         return ["student_id", "name", "paper_id", *[f"Q{n}" for n in result.numbers], "total", "max", "percent"]
 
-    def rows(self, result: GradeResult) -> Iterable[list]:
+    def rows(self, result: GradeResult) -> Iterable[list[str]]:
         for s in result.students:
             by_number = {q.number: q for q in s.questions}
             if not s.present:
@@ -87,12 +109,12 @@ class GradedResponsesCsvWriter(StudentRowsCsvWriter):
         return ["student_id", "paper_id", "question", "part", "question_id", "answer_type", "response",
                 "correct_answer", "points", "max_points", "status", "note"]
 
-    def rows(self, result: GradeResult) -> Iterable[list]:
+    def rows(self, result: GradeResult) -> Iterable[list[str]]:
         for s in result.students:
             if s.present:
                 sid, paper = s.student_id, s.paper_id
                 # a CellMark is a tuple: unpacked at once, not read field by field (252,000 rows)
-                yield from ([sid, paper, number, label, qid, kind, response, key, fmt(points), fmt(top), status, note]
+                yield from ([sid, paper, str(number), label, qid, kind, response, key, fmt(points), fmt(top), status, note]
                             for q in s.questions
                             for number, label, _, qid, kind, response, key, points, top, status, _, _, note
                             in q.cells)
@@ -112,7 +134,7 @@ class MoodleGradesCsvWriter(StudentRowsCsvWriter):
     def header(self, result: GradeResult) -> list[str]:
         return ["idnumber", result.exam_title]
 
-    def rows(self, result: GradeResult) -> Iterable[list]:
+    def rows(self, result: GradeResult) -> Iterable[list[str]]:
         return ([s.student_id, fmt(max(0.0, s.total))] for s in result.students if s.present)
 
 
@@ -122,13 +144,8 @@ class ProblemsCsvWriter:
     filename = "problems.csv"
 
     def write(self, result: ClassGrades, out: Path) -> list[Path]:
-        path = out / self.filename
-        with _open(path) as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["file", "line", "column", "student_id", "message"])
-            for p in result.problems:
-                w.writerow([p.file, p.line or "", p.column or "", p.student_id or "", p.message])
-        return [path]
+        rows = ([p.file, str(p.line or ""), p.column or "", p.student_id or "", p.message] for p in result.problems)
+        return [write_csv(out / self.filename, ["file", "line", "column", "student_id", "message"], rows)]
 
 
 class OverridesCsvWriter:
@@ -137,13 +154,8 @@ class OverridesCsvWriter:
     filename = "overrides.csv"
 
     def write(self, result: ClassGrades, out: Path) -> list[Path]:
-        path = out / self.filename
-        with _open(path) as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["rule", "question", "student_id", "reason", "detail"])
-            for a in result.overrides:
-                w.writerow([a.rule, a.question, a.student_id, a.reason, a.detail])
-        return [path]
+        rows = ([a.rule, a.question, a.student_id, a.reason, a.detail] for a in result.overrides)
+        return [write_csv(out / self.filename, ["rule", "question", "student_id", "reason", "detail"], rows)]
 
 
 def student_writers() -> list[StudentRowsCsvWriter]:

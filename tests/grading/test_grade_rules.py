@@ -7,6 +7,7 @@ that can be graded is graded.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -91,6 +92,24 @@ def test_all_right_all_wrong_and_blank(tmp_path):
     assert by[("S1", "7", "")]["status"] == "manual" and by[("S1", "7", "")]["points"] == "4.5"
     assert by[("S1", "6", "b")]["correct_answer"] == "ReLU"
     assert by[("S1", "6", "a")]["max_points"] == "3"
+
+
+def test_responses_with_quotes_and_line_breaks_read_back_from_the_gradebook(tmp_path):
+    """An essay with a bare carriage return, and a short answer with a comma, quotes and a line break:
+    responses_graded.csv holds each response whole, on the row of its cell."""
+    essay = "typed on an old Mac:\rthe next line"  # a bare carriage return: nothing else to quote
+    short = 'relu, "I think"\r\nor tanh'
+    cells = ["S1", "b", "ac", "false", "0.0781", "[1 2; 3 4]", "27", short, essay, "", "[1 2 3]"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([COLUMNS.split(","), cells])  # CRLF line ends: a cell with \r is quoted
+    run(tmp_path, buffer.getvalue())
+    with (tmp_path / "results" / "responses_graded.csv").open(encoding="utf-8", newline="") as fh:
+        graded = list(csv.DictReader(fh))  # newline="": a CSV reader sees each line break as written
+    by = {(g["student_id"], g["question"], g["part"]): g for g in graded}
+    assert len(graded) == 9  # S1's nine cells; S2 and S3 have no row
+    assert by[("S1", "7", "")]["response"] == essay and by[("S1", "7", "")]["status"] == "manual"
+    assert by[("S1", "6", "b")]["response"] == short and by[("S1", "6", "b")]["status"] == "wrong"
+    assert by[("S1", "8", "")]["response"] == "[1 2 3]" and by[("S1", "8", "")]["status"] == "correct"
 
 
 def test_a_cell_the_scanner_could_not_read_is_unreadable_for_every_type(tmp_path):
