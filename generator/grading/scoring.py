@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import gc
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -100,12 +101,21 @@ def parse_number(text: str) -> float:
 
 def parse_letters(text: str, n_options: int) -> tuple[str, ...]:
     """The letters ticked, sorted and unique: ``a,c`` = ``AC`` = ``(a) (c)``; raises :class:`Unreadable`."""
-    t = re.sub(r"[\s,;()]+", "", text.lower())
-    allowed = LETTERS[:n_options]
-    bad = [c for c in t if c not in allowed]
-    if bad or not t:
-        raise Unreadable(f"{text!r} is not option letters (a to {allowed[-1]})")
-    return tuple(sorted(set(t)))
+    t = text.lower()
+    if not (t.isascii() and t.isalpha()):  # "b", "AC": nothing to clean (most cells)
+        t = _LETTER_SEPARATORS.sub("", t)
+    ticked = set(t)
+    if not ticked or not ticked <= _allowed_letters(n_options):
+        raise Unreadable(f"{text!r} is not option letters (a to {LETTERS[:n_options][-1]})")
+    return tuple(sorted(ticked))
+
+
+_LETTER_SEPARATORS = re.compile(r"[\s,;()]+")
+
+
+@functools.cache
+def _allowed_letters(n_options: int) -> frozenset[str]:
+    return frozenset(LETTERS[:n_options])
 
 
 def parse_matrix(text: str) -> list[list[float]]:
@@ -234,6 +244,9 @@ def column(number: int, label: str = "") -> str:
     return f"Q{number}{label}"
 
 
+_LABEL_WEIGHT = operator.attrgetter("label", "weight")
+
+
 @functools.cache
 def _parts_layout(number: int, parts: tuple[tuple[str, float], ...]) -> tuple[tuple[tuple[str, str, float], ...],
                                                                             tuple[str, ...]]:
@@ -273,7 +286,7 @@ def expected_columns(papers: list) -> list[str]:
 class _Grader:
     def __init__(self, file: str, rules: Rules) -> None:
         self.file = file
-        self.scorer = Scorer()
+        self.score = Scorer().score
         self.problems: list[Problem] = []
         self.accept = [(parse_question(r.question), r) for r in rules.accept]
         self.accepted: dict[int, int] = {}  # accept rule index -> cells it made correct
@@ -298,7 +311,7 @@ class _Grader:
         if not text or text.isspace():
             return _cell((n, label, col, qid, kind, text, key_text, 0.0, max_points, "blank", (), options, ""))
         try:
-            credit, ticked = self.scorer.score(a, text, section)
+            credit, ticked = self.score(a, text, section)
         except Unreadable as e:
             self.problems.append(Problem(self.file, line, col, sid, f"unreadable {kind} response: {e}; 0 points"))
             return _cell((n, label, col, qid, kind, text, key_text, 0.0, max_points, "unreadable", (), options,
@@ -337,7 +350,7 @@ class _Grader:
                 alt = msgspec.structs.replace(a, value=rows if a.type == "matrix" else rows[0])
             else:
                 return False
-            return self.scorer.score(alt, text, NO_SECTION)[0] >= 1 - 1e-12
+            return self.score(alt, text, NO_SECTION)[0] >= 1 - 1e-12
         except Unreadable as e:
             raise RulesError(f"accept rule for {rule.question}: {e}") from None
 
@@ -499,11 +512,11 @@ def _grade_part(inputs: GradingInputs, papers: Sequence[PaperRecord]) -> GradedP
             section = sections.get(q.number, NO_SECTION)
             a = q.answer
             if a.type == "multi_part":
-                layout, prefixes = _parts_layout(q.number, tuple([(part.label, part.weight) for part in a.parts]))
+                layout, prefixes = _parts_layout(q.number, tuple(map(_LABEL_WEIGHT, a.parts)))
                 cells = tuple([grader.cell(sid, line, q, col, label, part, share, key, cells_of_row, section)
                                for (col, label, share), part, key in zip(layout, a.parts,
                                                                          _split_key(q.key_text, prefixes))])
-                points, status = sum(c.points for c in cells), _question_status(cells)
+                points, status = sum([c.points for c in cells]), _question_status(cells)
             else:
                 cell = grader.cell(sid, line, q, column(q.number), "", a, 1.0, q.key_text, cells_of_row, section)
                 cells, points, status = (cell,), cell.points, cell.status
