@@ -186,25 +186,27 @@ _SHAPES = msgspec.json.Decoder(list[PaperShape])
 _PAPERS_BLOCK, _TEXTS_BLOCK, _PAPER_LINE = b'\n "papers": [', b'\n "texts": [', b"\n  {"
 
 
-def _block(doc: bytes | mmap.mmap, key_line: bytes) -> tuple[int, int, int] | None:
-    """Where the top-level list of lines that starts with ``key_line`` lies in ``doc``: (the start of its
-    key line, the start of its items, the end of its closing ``]``), or None if there is none.
+def _block(doc: bytes | mmap.mmap, key_line: bytes, stop: int | None = None) -> tuple[int, int, int] | None:
+    """Where the top-level list of lines that starts with ``key_line`` lies in ``doc[:stop]``: (the start of
+    its key line, the start of its items, the end of its closing ``]``), or None if there is none.
 
     The closing bracket (on a line of its own, or right after ``[`` for no
-    items) is searched from the end of ``doc``: what follows ``papers`` and
-    ``texts`` (keys are sorted) is a few short members, and scanning a block
-    itself, up to two thirds of the file, took 0.2 s. Were a later member a
-    list on several lines, its end would be taken for the block's: the cut
-    documents then do not decode (and the file is decoded whole), or lose
-    only members after ``texts``, which grading does not read.
+    items) is searched from ``stop`` (default: the end of ``doc``) back:
+    what follows ``papers`` before ``texts``, and ``texts`` before the end,
+    is a few short members (keys are sorted), and scanning a block itself,
+    up to two thirds of the file, took 0.2 s. Were a later member a list on
+    several lines, its end would be taken for the block's: the cut documents
+    then do not decode (and the file is decoded whole), or lose only members
+    after ``texts``, which grading does not read.
     """
-    start = doc.find(key_line)
+    stop = len(doc) if stop is None else stop
+    start = doc.find(key_line, 0, stop)
     if start < 0:
         return None
     items = start + len(key_line)
     if doc[items:items + 1] == b"]":
         return start, items, items + 1
-    close = doc.rfind(b"\n ]", items)
+    close = doc.rfind(b"\n ]", items, stop)
     return None if close < 0 else (start, items, close + 3)
 
 
@@ -218,40 +220,37 @@ def own_papers(papers: list, part: int) -> list:
     return papers[:k] if part == 0 else papers[k:]
 
 
-def _split_papers(doc: bytes) -> tuple[bytes, bytes, bytes] | None:
-    """``doc`` (a manifest without its texts) as three JSON documents: itself with no papers, and the
-    papers before and from the first paper line after its middle byte, as lists; None if its papers are
-    not a block of lines as the writer makes (then it is decoded whole).
+def _documents(raw: bytes | mmap.mmap, part: int | None) -> list[bytes] | None:
+    """The JSON documents to decode for a manifest ``raw`` read without its texts, each copied from ``raw``
+    once (a copy of the 84 MB without texts took 0.07 s): ``[the manifest without its top-level texts]``,
+    or, for a ``part``, ``[that manifest without its papers, the papers before the cut, the papers from
+    the cut]`` as lists (see :func:`read_manifest`). None if ``raw`` has no texts block of lines as the
+    writer makes (then it is decoded whole).
 
-    The block is found by :func:`_block`.
+    The cut is the first paper line after the middle byte of the papers'
+    block; with no paper line after it (one paper, or a short first paper
+    before a long one), the papers are not cut: each process must find
+    papers of its own, or both none. Both blocks are found by :func:`_block`.
     """
-    block = _block(doc, _PAPERS_BLOCK)
-    if block is None or not doc.startswith(_PAPER_LINE, block[1]):
+    texts = _block(raw, _TEXTS_BLOCK)
+    if texts is None:
         return None
-    lines, end = block[1], block[2] - 3
-    cut = doc.find(_PAPER_LINE, (lines + end) // 2, end)
-    if cut < 0:  # one paper: no parts (each process must find papers of its own, or both none)
-        return None
-    with memoryview(doc) as view:  # each copied once
-        return (b"".join([view[:lines], view[end:]]), b"".join([b"[", view[lines:cut - 1], b"]"]),
-                b"".join([b"[", view[cut:end], b"]"]))
-
-
-def _without_texts(raw: bytes | mmap.mmap) -> bytes | None:
-    """The document ``raw`` without its top-level ``texts`` member (found by :func:`_block`), or None if it
-    has no such block of lines as the writer makes (then it is decoded whole)."""
-    block = _block(raw, _TEXTS_BLOCK)
-    if block is None:
-        return None
-    start, _, end = block
+    start, _, end = texts
     if raw[end:end + 1] == b",":
-        keep = ((0, start), (end + 1, len(raw)))
+        before, after = (0, start), (end + 1, len(raw))
     elif raw[start - 1:start] == b",":
-        keep = ((0, start - 1), (end, len(raw)))
+        before, after = (0, start - 1), (end, len(raw))
     else:
         return None
-    with memoryview(raw) as view:  # copied once, into the result
-        return b"".join([view[a:b] for a, b in keep])
+    with memoryview(raw) as view:
+        papers = _block(raw, _PAPERS_BLOCK, before[1]) if part is not None else None
+        if papers is not None and raw[papers[1]:papers[1] + len(_PAPER_LINE)] == _PAPER_LINE:
+            lines, close = papers[1], papers[2] - 3
+            cut = raw.find(_PAPER_LINE, (lines + close) // 2, close)
+            if cut >= 0:
+                return [b"".join([view[:lines], view[close:before[1]], view[after[0]:after[1]]]),
+                        b"".join([b"[", view[lines:cut - 1], b"]"]), b"".join([b"[", view[cut:close], b"]"])]
+        return [b"".join([view[before[0]:before[1]], view[after[0]:after[1]]])]
 
 
 def _with_texts(manifest: ManifestRecord[QuestionText]) -> ManifestRecord[QuestionText]:
@@ -286,10 +285,10 @@ def read_manifest(path: Path, texts: bool = False, part: int | None = None) -> M
         try:
             if texts:
                 return _with_texts(_DECODERS[True].decode(raw))
-            answers = _without_texts(raw)
-            if answers is not None:
+            documents = _documents(raw, part)
+            if documents is not None:
                 try:
-                    return _read_answers(answers, part)
+                    return _decode_documents(documents, part)
                 except msgspec.MsgspecError:
                     pass  # decoded whole below, so the error names a line and column of the file itself
             return msgspec.structs.replace(_DECODERS[False].decode(raw), texts=None)
@@ -303,12 +302,11 @@ def read_manifest(path: Path, texts: bool = False, part: int | None = None) -> M
                                 f"{re.sub(r' [(]byte [0-9]+[)]$', '', str(e))}") from None
 
 
-def _read_answers(doc: bytes, part: int | None) -> ManifestRecord:
-    """The manifest without its texts, ``doc``; papers outside ``part`` as shapes (see :func:`read_manifest`)."""
-    split = _split_papers(doc) if part is not None else None
-    if split is None:
-        return _DECODERS[False].decode(doc)
-    head, first, second = split
+def _decode_documents(documents: list[bytes], part: int | None) -> ManifestRecord:
+    """The manifest from :func:`_documents`; papers outside ``part`` as shapes (see :func:`read_manifest`)."""
+    if len(documents) == 1:
+        return _DECODERS[False].decode(documents[0])
+    head, first, second = documents
     papers = [*(_PAPERS if part == 0 else _SHAPES).decode(first), *(_SHAPES if part == 0 else _PAPERS).decode(second)]
     return msgspec.structs.replace(_DECODERS[False].decode(head), papers=papers)
 
