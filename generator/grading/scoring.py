@@ -125,11 +125,11 @@ def parse_matrix(text: str) -> list[list[float]]:
     t = t.removesuffix("]")
     if _MATRIX_PLAIN.issuperset(t):  # fast path, as in parse_number: float() of each entry, then check them
         try:
-            rows = [[float(x) for x in r.replace(",", " ").split()] for r in t.split(";")]
+            rows = [list(map(float, r.replace(",", " ").split())) for r in t.split(";")]
         except ValueError:
             pass
-        else:
-            if rows and all(r for r in rows) and all(math.isfinite(x) for r in rows for x in r):
+        else:  # the sum is finite only if every entry is (one that overflowed to inf is read again below)
+            if rows and all(rows) and math.isfinite(sum(map(sum, rows))):
                 return rows
     rows = [[parse_number(x) for x in r.replace(",", " ").split()] for r in t.split(";")]
     if not rows or any(not r for r in rows):
