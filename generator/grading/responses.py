@@ -35,10 +35,12 @@ class Row:
     cells: dict[str, str]
 
 
-def read_responses(path: Path, expected: list[str], known_ids: set[str]) -> tuple[dict[str, Row], list[Problem]]:
+def read_responses(path: Path, expected: list[str] | None,
+                   known_ids: set[str]) -> tuple[dict[str, Row], list[Problem]]:
     """Rows by student id, and problems, from the responses CSV at ``path``.
 
-    ``expected`` are the answer columns the manifest calls for; ``known_ids``
+    ``expected`` are the answer columns the manifest calls for (None: the
+    header's columns are not checked; the rows are the same); ``known_ids``
     the students of the build. Raises :class:`ResponsesError` only when no
     row can be read (see the module docstring for everything else).
     """
@@ -53,20 +55,7 @@ def read_responses(path: Path, expected: list[str], known_ids: set[str]) -> tupl
         raise ResponsesError(f"In {f}, line 1: the responses CSV needs a 'student_id' column first, then "
                              "Q1, Q2, ... (see variantex build's responses_template.csv)")
     header = [h.strip() for h in header]
-    problems: list[Problem] = []
-    wanted = set(expected) | set(INFO_COLUMNS) | {"student_id"}
-    seen: set[str] = set()
-    for i, h in enumerate(header, 1):
-        if h in seen:
-            problems.append(Problem(f, 1, h, None, f"column {h} (column {i}) appears twice; the first is read"))
-        elif h not in wanted:
-            problems.append(Problem(f, 1, h or f"#{i}", None, f"extra column {h!r} (column {i}) is not a "
-                                    "question of this exam; ignored"))
-        seen.add(h)
-    for h in expected:
-        if h not in seen:
-            problems.append(Problem(f, 1, h, None, f"column {h} is missing; every student's {h} is "
-                                    "'unreadable' (0 points)"))
+    problems = _header_problems(f, header, expected) if expected is not None else []
     index = {h: i for i, h in reversed(list(enumerate(header)))}
     unique = len(index) == len(header)  # then a full row is dict(zip(header, record)), 30 times faster
     rows: dict[str, Row] = {}
@@ -101,3 +90,22 @@ def read_responses(path: Path, expected: list[str], known_ids: set[str]) -> tupl
             cells = {h: record[i] for h, i in index.items() if i < len(record)}
         rows[sid] = Row(start, cells)
     return rows, problems
+
+
+def _header_problems(f: str, header: list[str], expected: list[str]) -> list[Problem]:
+    """Columns of the responses' ``header`` that appear twice, that no question has, or that are missing."""
+    problems: list[Problem] = []
+    wanted = set(expected) | set(INFO_COLUMNS) | {"student_id"}
+    seen: set[str] = set()
+    for i, h in enumerate(header, 1):
+        if h in seen:
+            problems.append(Problem(f, 1, h, None, f"column {h} (column {i}) appears twice; the first is read"))
+        elif h not in wanted:
+            problems.append(Problem(f, 1, h or f"#{i}", None, f"extra column {h!r} (column {i}) is not a "
+                                    "question of this exam; ignored"))
+        seen.add(h)
+    for h in expected:
+        if h not in seen:
+            problems.append(Problem(f, 1, h, None, f"column {h} is missing; every student's {h} is "
+                                    "'unreadable' (0 points)"))
+    return problems

@@ -8,6 +8,8 @@ student, a duplicate row, unreadable cells, a hand mark, and regrade rules
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,32 @@ def test_two_parts_write_the_bytes_of_one(tmp_path):
                                   str(tmp_path / "cli"), "--no-feedback"])
     assert r.exit_code == 0, r.output
     assert _files(tmp_path / "cli") == out[1]
+
+
+@pytest.mark.skipif(not uses_fork(), reason="two parts need fork")
+def test_column_problems_are_reported_once_by_the_first_part(tmp_path):
+    """The second process reads the same responses without checking their columns (the first reports
+    them for the class): a missing, an extra and a repeated column are each listed once, and a missing
+    column's cells are unreadable in both halves."""
+    m, responses, _ = _inputs(tmp_path)
+    records = list(csv.reader(io.StringIO(RESPONSES)))
+    keep = [i for i, c in enumerate(records[0]) if c != "Q5"]  # Q5 missing
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [*(r[i] for i in keep), "remark" if k == 0 else "x", "Q1" if k == 0 else "c"]  # extra, repeated
+        for k, r in enumerate(records))
+    responses.write_text(buffer.getvalue(), encoding="utf-8")
+    out = {}
+    for parts in (1, 2):
+        write_build(GradingSources(m, responses), tmp_path / f"parts{parts}", [GradingRun(parts=parts)])
+        out[parts] = _files(tmp_path / f"parts{parts}")
+    assert out[1] == out[2]
+    problems = out[2]["problems.csv"].decode()
+    for fragment in ("column Q5 is missing", "extra column 'remark'", "column Q1 (column 12) appears twice"):
+        assert problems.count(fragment) == 1, fragment
+    graded = list(csv.reader(io.StringIO(out[2]["responses_graded.csv"].decode())))[1:]
+    q5 = {row[0]: row[10] for row in graded if row[2] == "5"}
+    assert set(q5) == {"S1", "S2", "S3", "S5", "S6", "S7", "S9"} and set(q5.values()) == {"unreadable"}
 
 
 @pytest.mark.skipif(not uses_fork(), reason="two parts need fork")

@@ -338,6 +338,8 @@ def test_multi_part_keys_split_even_when_a_part_holds_the_separator():
     assert _split_key("(a) x; (y); (b) 2", ("(a) ", "(b) ")) == ["x; (y)", "2"]
     assert _split_key("(a) 1; (b) [1 2; (3)]; (c) z", ("(a) ", "(b) ", "(c) ")) == ["1", "[1 2; (3)]", "z"]
     assert _split_key("(a) 1", ("(a) ",)) == ["1"]
+    assert _split_key("(a) ; (b) ", ("(a) ", "(b) ")) == ["", ""]
+    assert _split_key("(a) x; (b) y; (c) z", ("(a) ", "(b) ")) == ["x", "y; (c) z"]  # a third piece: part b's
 
 
 def test_many_problems_print_the_first_twenty_and_point_to_problems_csv(tmp_path):
