@@ -5,8 +5,9 @@ LaTeX of every variant (``stem_tex``, ``solution_tex``, ``figure_tex``,
 ``prompts_tex``), which only feedback PDFs print. Since manifest version 3
 the writer (``generator/writers/manifest.py``) puts them in one block of
 lines, ``texts``, apart from the ``papers``; without feedback that block is
-cut out before decoding, unread (scanning past it took 0.4 s). msgspec
-decodes the rest straight into the records below against this schema: a
+left unread (scanning past it took 0.4 s), and the papers are decoded where
+the file is mapped (:func:`_decode_in_place`). msgspec decodes straight
+into the records below against this schema: a
 field the schema does not name is skipped without making a Python object,
 and a wrong type is reported with its JSON path. Manifests of versions 1
 and 2 (texts inside each question, or none) are read whole.
@@ -195,7 +196,7 @@ def _block(doc: bytes | mmap.mmap, key_line: bytes, stop: int | None = None) -> 
     what follows ``papers`` before ``texts``, and ``texts`` before the end,
     is a few short members (keys are sorted), and scanning a block itself,
     up to two thirds of the file, took 0.2 s. Were a later member a list on
-    several lines, its end would be taken for the block's: the cut documents
+    several lines, its end would be taken for the block's: the documents cut
     then do not decode (and the file is decoded whole), or lose only members
     after ``texts``, which grading does not read.
     """
@@ -220,37 +221,49 @@ def own_papers(papers: list, part: int) -> list:
     return papers[:k] if part == 0 else papers[k:]
 
 
-def _documents(raw: bytes | mmap.mmap, part: int | None) -> list[bytes] | None:
-    """The JSON documents to decode for a manifest ``raw`` read without its texts, each copied from ``raw``
-    once (a copy of the 84 MB without texts took 0.07 s): ``[the manifest without its top-level texts]``,
-    or, for a ``part``, ``[that manifest without its papers, the papers before the cut, the papers from
-    the cut]`` as lists (see :func:`read_manifest`). None if ``raw`` has no texts block of lines as the
-    writer makes (then it is decoded whole).
+def _decode_in_place(raw: bytes | mmap.mmap, part: int | None) -> ManifestRecord | None:
+    """The manifest ``raw`` (a private mapping of the file, see :func:`inputs.mapped_bytes`) decoded without
+    its texts: its papers straight from the mapping, the rest from a short copy; with a ``part``, the
+    papers before the cut and from the cut decoded apart (the others as shapes, see :func:`read_manifest`).
+    None if ``raw`` has not the writer's blocks of lines (then it is decoded whole); raises what msgspec
+    raises, with ``raw`` as it was.
 
-    The cut is the first paper line after the middle byte of the papers'
-    block; with no paper line after it (one paper, or a short first paper
-    before a long one), the papers are not cut: each process must find
-    papers of its own, or both none. Both blocks are found by :func:`_block`.
+    Nothing is copied but the few members around the blocks: copying the
+    84 MB without texts took 0.07 s and touched as many fresh pages. To
+    decode the two parts of the papers apart, the two bytes at the cut (the
+    comma ending the last line before it, the line feed starting the first
+    line from it) are made ``][`` while they are decoded, then restored. The
+    cut is the first paper line after the middle byte of the papers' block;
+    with no paper line after it (one paper, or a short first paper before a
+    long one), the papers are not cut: each process must find papers of its
+    own, or both none. Both blocks are found by :func:`_block`.
     """
     texts = _block(raw, _TEXTS_BLOCK)
     if texts is None:
         return None
     start, _, end = texts
     if raw[end:end + 1] == b",":
-        before, after = (0, start), (end + 1, len(raw))
+        before, after = start, end + 1  # the document without texts is raw[:before] + raw[after:]
     elif raw[start - 1:start] == b",":
-        before, after = (0, start - 1), (end, len(raw))
+        before, after = start - 1, end
     else:
         return None
+    papers = _block(raw, _PAPERS_BLOCK, before)
+    if papers is None or raw[papers[1] - 1:papers[1] + len(_PAPER_LINE)] != b"[" + _PAPER_LINE:
+        return None
+    items, close = papers[1], papers[2] - 3  # the papers' lines, and their closing line "\n ]"
+    cut = raw.find(_PAPER_LINE, (items + close) // 2, close) if part is not None else -1
     with memoryview(raw) as view:
-        papers = _block(raw, _PAPERS_BLOCK, before[1]) if part is not None else None
-        if papers is not None and raw[papers[1]:papers[1] + len(_PAPER_LINE)] == _PAPER_LINE:
-            lines, close = papers[1], papers[2] - 3
-            cut = raw.find(_PAPER_LINE, (lines + close) // 2, close)
-            if cut >= 0:
-                return [b"".join([view[:lines], view[close:before[1]], view[after[0]:after[1]]]),
-                        b"".join([b"[", view[lines:cut - 1], b"]"]), b"".join([b"[", view[cut:close], b"]"])]
-        return [b"".join([view[before[0]:before[1]], view[after[0]:after[1]]])]
+        head = _DECODERS[False].decode(b"".join([view[:items], view[close:before], view[after:]]))
+        if cut < 0:
+            return msgspec.structs.replace(head, papers=_PAPERS.decode(view[items - 1:close + 3]))
+        raw[cut - 1:cut + 1] = b"]["
+        try:
+            first = (_PAPERS if part == 0 else _SHAPES).decode(view[items - 1:cut])
+            second = (_SHAPES if part == 0 else _PAPERS).decode(view[cut:close + 3])
+        finally:
+            raw[cut - 1:cut + 1] = b",\n"
+    return msgspec.structs.replace(head, papers=[*first, *second])
 
 
 def _with_texts(manifest: ManifestRecord[QuestionText]) -> ManifestRecord[QuestionText]:
@@ -281,16 +294,16 @@ def read_manifest(path: Path, texts: bool = False, part: int | None = None) -> M
     Raises :class:`ManifestError` naming the file and, for a bad value, its
     JSON path (``$.papers[3].questions[0].points``) or, for bad JSON, its line and column.
     """
-    with mapped_bytes(Path(path), "manifest", MAX_MANIFEST_BYTES, ManifestError) as raw:
+    with mapped_bytes(Path(path), "manifest", MAX_MANIFEST_BYTES, ManifestError, private=True) as raw:
         try:
             if texts:
                 return _with_texts(_DECODERS[True].decode(raw))
-            documents = _documents(raw, part)
-            if documents is not None:
-                try:
-                    return _decode_documents(documents, part)
-                except msgspec.MsgspecError:
-                    pass  # decoded whole below, so the error names a line and column of the file itself
+            try:
+                manifest = _decode_in_place(raw, part)
+            except msgspec.MsgspecError:
+                manifest = None  # decoded whole below, so the error names a line and column of the file itself
+            if manifest is not None:
+                return manifest
             return msgspec.structs.replace(_DECODERS[False].decode(raw), texts=None)
         except ManifestError as e:
             raise ManifestError(f"In {path}: {e}; give the manifest.json a build wrote, unedited") from None
@@ -300,15 +313,6 @@ def read_manifest(path: Path, texts: bool = False, part: int | None = None) -> M
         except msgspec.DecodeError as e:
             raise ManifestError(f"In {path}{_where(raw, str(e))}: not valid JSON (UTF-8): "
                                 f"{re.sub(r' [(]byte [0-9]+[)]$', '', str(e))}") from None
-
-
-def _decode_documents(documents: list[bytes], part: int | None) -> ManifestRecord:
-    """The manifest from :func:`_documents`; papers outside ``part`` as shapes (see :func:`read_manifest`)."""
-    if len(documents) == 1:
-        return _DECODERS[False].decode(documents[0])
-    head, first, second = documents
-    papers = [*(_PAPERS if part == 0 else _SHAPES).decode(first), *(_SHAPES if part == 0 else _PAPERS).decode(second)]
-    return msgspec.structs.replace(_DECODERS[False].decode(head), papers=papers)
 
 
 def _where(raw: bytes | mmap.mmap, message: str) -> str:

@@ -154,18 +154,21 @@ def test_texts_are_cut_out_unread_without_feedback_and_joined_with_it(built, tmp
         ManifestError,
         ManifestRecord,
         QuestionRecord,
-        _documents,
+        _decode_in_place,
         read_manifest,
     )
 
     path = built / "manifest.json"
     raw = path.read_bytes()
-    [cut] = _documents(raw, None)
-    assert len(cut) < len(raw) / 2 and b"stem_tex" not in cut
     whole = msgspec.json.decode(raw, type=ManifestRecord[QuestionRecord])
     assert read_manifest(path) == msgspec.structs.replace(whole, texts=None)
+    assert _decode_in_place(raw, None) == msgspec.structs.replace(whole, texts=None)
+    assert b"stem_tex" in raw and whole.texts is not None  # what was not decoded
+    for part in (0, 1):  # the bytes at the cut are changed while the parts are decoded, then restored
+        edited = bytearray(raw)
+        assert _decode_in_place(edited, part).papers[part * 29].student_id == whole.papers[part * 29].student_id
+        assert edited == raw
     data = json.loads(raw)
-    assert json.loads(cut) == {k: v for k, v in data.items() if k != "texts"}
 
     with_texts = read_manifest(path, texts=True)
     q = with_texts.papers[4].questions[2]
@@ -186,11 +189,12 @@ def test_texts_are_cut_out_unread_without_feedback_and_joined_with_it(built, tmp
         read_manifest(bad, texts=True)
 
 
-def test_a_broken_paper_line_is_reported_at_its_line_in_the_file(built, tmp_path):
+@pytest.mark.parametrize("paper", [2, 24])  # before the cut between the two parts, and after it
+def test_a_broken_paper_line_is_reported_at_its_line_in_the_file(built, tmp_path, paper):
     from generator.grading.manifest import ManifestError, read_manifest
 
     lines = (built / "manifest.json").read_text(encoding="utf-8").split("\n")
-    k = next(i for i, line in enumerate(lines) if line.startswith('  {"name"')) + 2  # the third paper
+    k = next(i for i, line in enumerate(lines) if line.startswith('  {"name"')) + paper
     lines[k] = lines[k].replace('"points":', '"points":,', 1)
     bad = tmp_path / "manifest.json"
     bad.write_text("\n".join(lines), encoding="utf-8")
