@@ -48,8 +48,9 @@ class StudentRowsCsvWriter:
     students of ``result`` (a :class:`GradeResult` of the whole class or of a part of it).
 
     ``write(result, out)`` writes ``out/<filename>``; ``write_part(result,
-    path, header)`` writes a part's rows (with the header for the first
-    part), so that parts graded in two processes are joined by concatenation.
+    path, header, append)`` writes a part's rows (with the header for the
+    first part; added to the end of ``path`` if ``append``), so that parts
+    graded in two processes, and rows written in pieces, are joined by concatenation.
     """
 
     filename = ""
@@ -64,10 +65,10 @@ class StudentRowsCsvWriter:
     def write(self, result: GradeResult, out: Path) -> list[Path]:
         return [self.write_part(result, out / self.filename, header=True)]
 
-    def write_part(self, result: GradeResult, path: Path, header: bool) -> Path:
+    def write_part(self, result: GradeResult, path: Path, header: bool, append: bool = False) -> Path:
         if header:
             return write_csv(path, self.header(result), self.rows(result))
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+        with open(path, "a" if append else "w", encoding="utf-8", newline="") as fh:
             fh.writelines(map(csv_line, self.rows(result)))
         return path
 

@@ -155,3 +155,28 @@ def test_grading_leaves_its_objects_in_the_collectors_oldest_generation(tmp_path
     young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
     made = [result.students, *result.students, *(q for s in result.students for q in s.questions)]
     assert len(made) > 50 and not any(id(o) in young for o in made)
+
+
+@pytest.mark.parametrize("pieces", [0, 1, 2, 4, 99])
+def test_rows_written_in_pieces_while_waiting_are_the_rows_written_at_once(tmp_path, monkeypatch, pieces):
+    """While the worker grades, the first process writes its students' rows a few at a time, then the rest
+    after the class files' process is forked: the files are those written at once, however many pieces
+    were written before the worker was done (none, some, all)."""
+    from generator.grading import run as grading_run
+    from generator.grading.scoring import grade_part, read_inputs
+
+    m, responses, rules = _inputs(tmp_path)
+    inputs = read_inputs(m, responses, rules)
+    part = grade_part(inputs, inputs.manifest.papers)
+    result = grading_run.students_result(inputs, part)
+    whole, pieced = tmp_path / "whole", tmp_path / "pieced"
+    whole.mkdir(), pieced.mkdir()
+    for w in grading_run.student_writers():
+        grading_run._PartRows(w, result, first=True).write(None, whole)
+    monkeypatch.setattr(grading_run, "WAITING_ROWS", 2)
+    asked = iter(range(100))
+    start = grading_run.GradingRun._rows_while_waiting(result, pieced, stop=lambda: next(asked) >= pieces)
+    assert start == min(2 * pieces, len(result.students))
+    for w in grading_run.student_writers():
+        grading_run._PartRows(w, result, first=True, start=start).write(None, pieced)
+    assert _files(pieced) == _files(whole) and len(_files(whole)) == 3
