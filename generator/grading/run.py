@@ -17,11 +17,12 @@ the manifest's papers (:func:`manifest.own_papers`):
    if it is done first, imports what the report draws with and then writes
    its own students' rows, a few at a time, until the worker's part comes
    (:func:`report.warm_up`, :meth:`GradingRun._rows_while_waiting`), then
-   joins the two parts into the :class:`gradebook.ClassGrades` and computes
-   the class analysis;
+   joins the two parts into the :class:`gradebook.ClassGrades`;
 3. this process writes the rest of its students' rows (with the header if
-   none are written yet) while a second forked worker writes the class files
-   (``problems.csv``, ``overrides.csv``, the analysis CSVs and ``report.html``);
+   none are written yet) while a second forked worker computes the class
+   analysis and writes the class files (``problems.csv``, ``overrides.csv``,
+   the analysis CSVs and ``report.html``): the analysis is no longer between
+   the join and the fork (0.2 s, A/B);
 4. each ``.part`` file is appended to its file and removed.
 
 Both processes check that the input files are unchanged (inode, size,
@@ -45,7 +46,6 @@ from typing import NamedTuple
 from ..errors import VariantexError
 from ..parallel import ForkedWriters, process_pool, uses_fork
 from . import report
-from .analysis import analyse
 from .gradebook import ClassGrades, GradeResult
 from .manifest import own_papers
 from .scoring import GradedPart, GradingInputs, class_grades, grade_part, read_inputs
@@ -203,11 +203,12 @@ class GradingRun:
 
     def _write_class(self, inputs: GradingInputs, parts: list[GradedPart], out: Path, start: int = 0) -> list[Path]:
         """Join ``parts`` (the first with its students) into :attr:`grades`, then write the first part's
-        rows (from its student ``start`` on) here while a forked worker writes the class files."""
+        rows (from its student ``start`` on) here while a forked worker analyses the class and writes the
+        class files."""
         self.grades = class_grades(inputs, parts)
         mine = students_result(inputs, parts[0])
         return ForkedWriters(local=[_PartRows(w, mine, first=True, start=start) for w in student_writers()],
-                             forked=class_writers(), prepare=analyse).write(self.grades, out)
+                             forked=class_writers()).write(self.grades, out)
 
     @staticmethod
     def _rows_while_waiting(result: GradeResult, out: Path, stop: Callable[[], bool]) -> int:
