@@ -8,7 +8,8 @@ blank), then times:
   the median is the figure), and
 - in this process, reading, scoring the whole class as one part, the class analysis and each writer one
   after the other, to show where the time goes (the command grades two halves in two processes and
-  writes each half's rows while a forked process writes the class files: generator/grading/run.py).
+  writes each half's rows while a forked process analyses the class and writes the class files:
+  generator/grading/run.py).
 Feedback PDFs are typeset by pdflatex and timed apart (`--feedback N` times them for N students).
 Target (issue 8): under 5 s for the command. Run: .venv/bin/python bench/bench_grade.py
 """
