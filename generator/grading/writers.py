@@ -19,11 +19,11 @@ from .scoring import fmt
 
 
 def csv_line(fields: Sequence[str]) -> str:
-    """One CSV record of text ``fields``, ``\n``-terminated: the fields joined by commas, a field quoted (its
+    """One CSV record of text ``fields``, ``\\n``-terminated: the fields joined by commas, a field quoted (its
     double quotes doubled) when it holds a comma, a double quote, a line feed or a carriage return, and a
     lone empty field written ``""`` (RFC 4180, as the csv module quotes them).
 
-    The csv module with ``\n`` line ends leaves a carriage return unquoted, and such a record does not read
+    The csv module with ``\\n`` line ends leaves a carriage return unquoted, and such a record does not read
     back (tested); here it is quoted. Most fields need no quotes, so the 252,000 rows of a 3,000-student
     class's ``responses_graded.csv`` are written in half the time of ``csv.writer`` (bench/bench_grade.py).
     """
