@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..csvfile import write_csv
 from .analysis import analyse
 from .gradebook import ClassGrades
 from .scoring import fmt
-from .writers import write_csv
 
 
 def _f(x: float | None, places: int = 4) -> str:

@@ -21,24 +21,16 @@
 from __future__ import annotations
 
 import base64
-import csv
 import html
 from pathlib import Path
 
 import yaml
 
+from ..csvfile import write_csv
 from . import UNREADABLE, ScanResult
 
 REPORT_COLUMNS = ("file", "page", "status", "student_id", "paper_id", "sheet_page", "identified_by", "markers",
                   "confidence", "problems")
-
-
-def _csv(path: Path, header: list[str] | tuple[str, ...], rows) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 class ResponsesWriter:
@@ -48,7 +40,7 @@ class ResponsesWriter:
         names = {p.student_id: (p.name, p.paper_id) for p in result.papers}
         rows = [[sid, *names[sid], *(result.responses[sid][c] for c in result.columns)]
                 for sid in (p.student_id for p in result.papers) if sid in result.responses]
-        return [_csv(out / "responses.csv", ["student_id", "name", "paper_id", *result.columns], rows)]
+        return [write_csv(out / "responses.csv", ["student_id", "name", "paper_id", *result.columns], rows)]
 
 
 class ReportWriter:
@@ -75,7 +67,7 @@ class ReportWriter:
                          f"page {page} of {pages} was not scanned; its answers are unreadable"])
         for sid in result.absent:
             rows.append(["", "", "absent", sid, ids[sid], "", "", "", "", "no page of this student was scanned"])
-        return [_csv(out / "scan_report.csv", REPORT_COLUMNS, rows)]
+        return [write_csv(out / "scan_report.csv", REPORT_COLUMNS, rows)]
 
 
 class CorrectionsTemplateWriter:
@@ -83,7 +75,7 @@ class CorrectionsTemplateWriter:
 
     def write(self, result: ScanResult, out: Path) -> list[Path]:
         rows = [[i.student_id, i.column, UNREADABLE] for i in result.items if i.corrected is None]
-        return [_csv(out / "corrections_template.csv", ["student_id", "column", "value"], rows)]
+        return [write_csv(out / "corrections_template.csv", ["student_id", "column", "value"], rows)]
 
 
 class HandMarksWriter:
@@ -101,7 +93,7 @@ class HandMarksWriter:
                             encoding="utf-8")
             written.append(path)
         if result.student_numbers:
-            written.append(_csv(out / "student_numbers.csv", ["student_id", "student_number"],
+            written.append(write_csv(out / "student_numbers.csv", ["student_id", "student_number"],
                                 sorted(result.student_numbers.items())))
         return written
 

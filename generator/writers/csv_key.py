@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from ..answers import answer_type_name
 from ..build import BuildResult
+from ..csvfile import write_csv
 
 COLUMNS = ("student_id", "name", "paper_id", "question_number", "question_id", "seed", "answer_type",
            "correct_answer", "tolerance", "points")
@@ -29,14 +29,8 @@ class AnswerKeyCsvWriter:
     filename = "answer_key.csv"
 
     def write(self, result: BuildResult, out: Path) -> list[Path]:
-        path = out / self.filename
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(COLUMNS)
-            for paper in result.papers:
-                for item in paper.items:
-                    v = item.variant
-                    w.writerow([paper.student.student_id, paper.student.name, paper.paper_id, item.number,
-                                v.question_id, v.seed, answer_type_name(v.answer), v.answer.key_text(),
-                                _tolerance(v.answer), f"{item.points:g}"])
-        return [path]
+        rows = ([paper.student.student_id, paper.student.name, paper.paper_id, str(item.number),
+                 item.variant.question_id, str(item.variant.seed), answer_type_name(item.variant.answer),
+                 item.variant.answer.key_text(), _tolerance(item.variant.answer), f"{item.points:g}"]
+                for paper in result.papers for item in paper.items)
+        return [write_csv(out / self.filename, COLUMNS, rows)]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from ..answers import Essay, MultiPart
 from ..build import BuildResult
+from ..csvfile import write_csv
 
 
 def response_columns(result: BuildResult) -> list[str]:
@@ -39,11 +39,7 @@ class ResponsesTemplateWriter:
     filename = "responses_template.csv"
 
     def write(self, result: BuildResult, out: Path) -> list[Path]:
-        path = out / self.filename
         columns = response_columns(result)
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["student_id", "name", "paper_id", *columns])
-            for paper in result.papers:
-                w.writerow([paper.student.student_id, paper.student.name, paper.paper_id, *([""] * len(columns))])
-        return [path]
+        rows = ([paper.student.student_id, paper.student.name, paper.paper_id, *([""] * len(columns))]
+                for paper in result.papers)
+        return [write_csv(out / self.filename, ["student_id", "name", "paper_id", *columns], rows)]

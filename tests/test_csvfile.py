@@ -1,4 +1,4 @@
-"""writers.csv_line: the gradebook's CSV records, quoted as the csv module quotes them, and read back whole.
+"""csvfile.csv_line: every CSV record variantex writes, quoted as the csv module quotes them, and read back whole.
 
 A student's response, a name or a rule's reason may hold any character; the
 fast path (fields joined by commas) must never be taken for a field that
@@ -16,7 +16,7 @@ import random
 
 import pytest
 
-from generator.grading.writers import csv_line
+from generator.csvfile import csv_line, write_csv
 
 
 def _csv_module(fields: list[str]) -> str:
@@ -82,3 +82,21 @@ def test_plain_fields_are_joined() -> None:
     """The fast path: no quotes at all when no field needs them (what nearly every gradebook row is)."""
     assert csv_line(["S7", "P-0007", "6", "b", "dl/rnn/bptt", "matrix", "[1 2; 3 4]", "[1 2; 3 4]", "0.5", "1",
                      "partial", ""]) == "S7,P-0007,6,b,dl/rnn/bptt,matrix,[1 2; 3 4],[1 2; 3 4],0.5,1,partial,\n"
+
+
+@pytest.mark.parametrize("fields", [
+    ["S1", 3, 17808361113270090115, 0.1, 1e-7, None, True, ""],   # an answer key's number and seed, a float
+    [None],
+    [1, "a,b", None, 2.5],
+    ["x\r", 7],
+])
+def test_fields_that_are_not_text_are_written_as_the_csv_module_writes_them(fields):
+    assert csv_line(fields) == _csv_module(fields)
+
+
+def test_write_csv_reads_back(tmp_path):
+    rows = [["S1", "Ng, Andrew", 3, None], ["S2", 'say "hi"', 4, "two\nlines"], ["S3", "carriage\rreturn", 5, ""]]
+    path = write_csv(tmp_path / "x.csv", ["student_id", "name", "number", "note"], rows)
+    with path.open(encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh)) == [["student_id", "name", "number", "note"],
+                                        *[[str(c) if c is not None else "" for c in r] for r in rows]]
