@@ -32,9 +32,12 @@ def csv_line(fields: Sequence[object]) -> str:
     return buffer.getvalue()[:-2] + "\n"
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
-    """``path`` written as UTF-8 CSV: the ``header``, then the ``rows``, each by :func:`csv_line`."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(csv_line(header))
+def write_csv(path: Path, header: Sequence[str] | None, rows: Iterable[Sequence[object]],
+              append: bool = False) -> Path:
+    """``path`` written as UTF-8 CSV: the ``header`` (None: none), then the ``rows``, each by :func:`csv_line`;
+    with ``append``, added to the end of ``path`` (rows written in pieces are joined by concatenation)."""
+    with open(path, "a" if append else "w", encoding="utf-8", newline="") as fh:
+        if header is not None:
+            fh.write(csv_line(header))
         fh.writelines(map(csv_line, rows))
     return path

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..csvfile import csv_line, write_csv
+from ..csvfile import write_csv
 from .gradebook import ClassGrades, GradeResult
 from .scoring import fmt
 
@@ -40,11 +40,7 @@ class StudentRowsCsvWriter:
         return [self.write_part(result, out / self.filename, header=True)]
 
     def write_part(self, result: GradeResult, path: Path, header: bool, append: bool = False) -> Path:
-        if header:
-            return write_csv(path, self.header(result), self.rows(result))
-        with open(path, "a" if append else "w", encoding="utf-8", newline="") as fh:
-            fh.writelines(map(csv_line, self.rows(result)))
-        return path
+        return write_csv(path, self.header(result) if header else None, self.rows(result), append)
 
 
 class ScoresCsvWriter(StudentRowsCsvWriter):
